@@ -1,0 +1,63 @@
+# HipGuide: every setup step is a target; `make run` and `make test` do all of them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV        ?= .venv
+PY          := $(VENV)/bin/python
+RASA        := $(VENV)/bin/rasa
+STAMP       := $(VENV)/.installed
+RASA_PORT   ?= 5005
+ACTION_PORT ?= 5055
+export RASA_TELEMETRY_ENABLED ?= false
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
+
+.PHONY: help install db nlp generate train run test test-fast lint types validate clean lock
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml constraints.txt scripts/find_python.sh
+	@py=$$(scripts/find_python.sh) || exit 1; \
+	 if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; assert sys.version_info[:2]==(3,10)' 2>/dev/null; then \
+	   rm -rf $(VENV); echo "creating $(VENV) with $$py"; "$$py" -m venv $(VENV) || exit 1; fi
+	$(PY) -m pip install --quiet --upgrade "pip>=23,<25" "setuptools>=61,<70" wheel
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP) ## Create .venv with Python 3.10 and install HipGuide and its tools
+
+db: $(STAMP) ## Validate data/knowledge and rebuild the condition database
+	$(PY) -m hipguide.knowledge.build
+
+nlp: $(STAMP) ## Build the project's spaCy pipeline (build/spacy/hipguide_en)
+	$(PY) -m hipguide.language.build_spacy
+
+generate: $(STAMP) ## Regenerate NLU lookups and synonyms from data/knowledge
+	$(PY) -m hipguide.language.generate
+
+train: db nlp generate ## Train a model unless one exists for the current data fingerprint
+	$(PY) -m hipguide.tools.train
+
+run: train ## Start the action server and the Rasa server; prints where to chat
+	$(PY) -m hipguide.tools.run --rasa-port $(RASA_PORT) --action-port $(ACTION_PORT)
+
+test: train ## Run every test (lint, types, unit, database, end-to-end)
+	$(MAKE) --no-print-directory lint
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-fast: db nlp generate ## Unit and database tests only (no model, no servers)
+	$(PY) -m pytest -m "not servers" $(PYTEST_ARGS)
+
+lint: $(STAMP) ## ruff and mypy
+	$(VENV)/bin/ruff check hipguide actions tests
+	$(VENV)/bin/mypy
+
+validate: db generate ## Validate the knowledge data and the Rasa training data
+	$(RASA) data validate --fail-on-warnings
+
+lock: $(STAMP) ## Rewrite constraints.txt from the current .venv
+	$(PY) -m pip freeze --exclude-editable | grep -v '^hipguide' > constraints.txt.new && mv constraints.txt.new constraints.txt
+
+clean: ## Remove generated artefacts (keeps .venv)
+	rm -rf build models var results .rasa data/nlu/generated
