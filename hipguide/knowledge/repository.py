@@ -1,0 +1,253 @@
+"""Typed read access to the condition database.
+
+The repository takes a session (one per unit of work, owned by the caller) and returns
+frozen views, so nothing lazy-loads after the session is closed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from hipguide.knowledge import models as m
+from hipguide.reasoning.ranking import ConditionModel, RankingModel
+from hipguide.reasoning.triage import RedFlagRule
+
+
+@dataclass(frozen=True)
+class TreatmentUseView:
+    treatment_id: str
+    name: str
+    evidence: str
+    statement: str
+    note: Optional[str]
+
+
+@dataclass(frozen=True)
+class ConditionView:
+    id: str
+    kind: str
+    name: str
+    lay_names: Tuple[str, ...]
+    summary: str
+    character: str
+    onset: str
+    default_triage: str
+    when_to_seek_care: str
+    self_care: Tuple[str, ...]
+    professional_care: Tuple[str, ...]
+    treatments: Tuple[TreatmentUseView, ...]
+    sources: Tuple[str, ...]
+    maps_to: Tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FindingView:
+    id: str
+    type: str
+    label: str
+    question: Optional[str]
+    why: Optional[str]
+    synonyms: Tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TreatmentView:
+    id: str
+    name: str
+    evidence: str
+    statement: str
+    synonyms: Tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RedFlagView:
+    id: str
+    kind: str
+    name: str
+    triage: str
+    advice: str
+    conditions: Tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SeedClaimView:
+    id: str
+    claim: str
+    verdict: str
+    evidence: str
+    conditions: Tuple[str, ...]
+    treatments: Tuple[str, ...]
+
+
+class KnowledgeRepository:
+    """Query methods over one session."""
+
+    def __init__(self, session: Session):
+        self._session = session
+
+    # --- conditions -------------------------------------------------------------------
+    def get_condition(self, condition_id: str) -> Optional[ConditionView]:
+        views = self._conditions(m.Condition.id == condition_id)
+        return views[0] if views else None
+
+    def list_conditions(self, kind: Optional[str] = None) -> List[ConditionView]:
+        return self._conditions(m.Condition.kind == kind if kind else None)
+
+    def _conditions(self, where: object) -> List[ConditionView]:
+        query = select(m.Condition).options(
+            selectinload(m.Condition.lay_names),
+            selectinload(m.Condition.advice),
+            selectinload(m.Condition.sources),
+            selectinload(m.Condition.treatment_links).selectinload(m.ConditionTreatment.treatment),
+        ).order_by(m.Condition.id)
+        if where is not None:
+            query = query.where(where)  # type: ignore[arg-type]
+        conditions = self._session.execute(query).scalars().all()
+        mappings: Dict[str, List[str]] = {}
+        for row in self._session.execute(select(m.ConditionMapping)).scalars():
+            mappings.setdefault(row.from_id, []).append(row.to_id)
+        return [
+            ConditionView(
+                id=c.id, kind=c.kind, name=c.name,
+                lay_names=tuple(n.name for n in c.lay_names),
+                summary=c.summary, character=c.character, onset=c.onset,
+                default_triage=c.default_triage, when_to_seek_care=c.when_to_seek_care,
+                self_care=tuple(a.text for a in c.advice if a.kind == "self_care"),
+                professional_care=tuple(a.text for a in c.advice if a.kind == "professional"),
+                treatments=tuple(
+                    TreatmentUseView(
+                        treatment_id=link.treatment_id, name=link.treatment.name,
+                        evidence=link.evidence, statement=link.treatment.statement,
+                        note=link.note,
+                    )
+                    for link in c.treatment_links
+                ),
+                sources=tuple(s.citation for s in c.sources),
+                maps_to=tuple(sorted(mappings.get(c.id, []))),
+            )
+            for c in conditions
+        ]
+
+    # --- findings and treatments ------------------------------------------------------
+    def get_finding(self, finding_id: str) -> Optional[FindingView]:
+        found = self.findings([finding_id])
+        return found[0] if found else None
+
+    def findings(self, ids: Optional[Sequence[str]] = None) -> List[FindingView]:
+        query = select(m.Finding).options(selectinload(m.Finding.synonyms)).order_by(m.Finding.id)
+        if ids is not None:
+            query = query.where(m.Finding.id.in_(list(ids)))
+        return [
+            FindingView(f.id, f.type, f.label, f.question, f.why, tuple(s.text for s in f.synonyms))
+            for f in self._session.execute(query).scalars()
+        ]
+
+    def labels(self) -> Dict[str, str]:
+        """Finding id -> label, for explanations."""
+        return dict(self._session.execute(select(m.Finding.id, m.Finding.label)).all())
+
+    def get_treatment(self, treatment_id: str) -> Optional[TreatmentView]:
+        t = self._session.execute(
+            select(m.Treatment).options(selectinload(m.Treatment.synonyms))
+            .where(m.Treatment.id == treatment_id)
+        ).scalar_one_or_none()
+        if t is None:
+            return None
+        return TreatmentView(t.id, t.name, t.evidence, t.statement, tuple(s.text for s in t.synonyms))
+
+    def seed_claims(self, treatment_id: Optional[str] = None) -> List[SeedClaimView]:
+        query = select(m.SeedClaim).options(
+            selectinload(m.SeedClaim.condition_links), selectinload(m.SeedClaim.treatment_links)
+        ).order_by(m.SeedClaim.id)
+        if treatment_id:
+            query = query.join(m.SeedClaimTreatment).where(
+                m.SeedClaimTreatment.treatment_id == treatment_id
+            )
+        return [
+            SeedClaimView(
+                s.id, s.claim, s.verdict, s.evidence,
+                tuple(sorted(link.condition_id for link in s.condition_links)),
+                tuple(sorted(link.treatment_id for link in s.treatment_links)),
+            )
+            for s in self._session.execute(query).scalars().unique()
+        ]
+
+    # --- red flags and ranking --------------------------------------------------------
+    def red_flags(self) -> List[RedFlagView]:
+        flags = self._session.execute(
+            select(m.RedFlag).options(selectinload(m.RedFlag.condition_links)).order_by(m.RedFlag.id)
+        ).scalars()
+        return [
+            RedFlagView(f.id, f.kind, f.name, f.triage, f.advice,
+                        tuple(sorted(link.condition_id for link in f.condition_links)))
+            for f in flags
+        ]
+
+    def red_flag_rules(self) -> List[RedFlagRule]:
+        flags = self._session.execute(
+            select(m.RedFlag).options(
+                selectinload(m.RedFlag.condition_links),
+                selectinload(m.RedFlag.clauses).selectinload(m.RedFlagClause.findings),
+            ).order_by(m.RedFlag.id)
+        ).scalars()
+        return [
+            RedFlagRule(
+                id=f.id, kind=f.kind, triage=f.triage,
+                conditions=tuple(sorted(link.condition_id for link in f.condition_links)),
+                clauses=tuple(tuple(sorted(cf.finding_id for cf in clause.findings))
+                              for clause in f.clauses),
+            )
+            for f in flags
+        ]
+
+    def ranking_model(self) -> RankingModel:
+        settings = dict(self._session.execute(select(m.Setting.key, m.Setting.value)).all())
+        location_ids = frozenset(
+            self._session.execute(
+                select(m.Finding.id).where(m.Finding.type == "body_location")
+            ).scalars()
+        )
+        rows = self._session.execute(
+            select(m.Condition).options(selectinload(m.Condition.finding_links))
+            .where(m.Condition.kind != "belief").order_by(m.Condition.id)
+        ).scalars()
+        conditions = tuple(
+            ConditionModel(
+                id=c.id, prior=float(c.prior), default_triage=c.default_triage,
+                weights={link.finding_id: (link.present_weight, link.absent_weight)
+                         for link in c.finding_links},
+                locations=frozenset(
+                    link.finding_id for link in c.finding_links
+                    if link.finding_id in location_ids
+                    and link.category in ("locations", "other_locations")
+                ),
+            )
+            for c in rows
+        )
+        return RankingModel(
+            conditions=conditions,
+            location_ids=location_ids,
+            unlisted_location_present=float(settings["unlisted_location_present"]),
+            likely_threshold=float(settings["likely_threshold"]),
+            max_likely=int(settings["max_likely"]),
+        )
+
+    def counts(self) -> Dict[str, int]:
+        def count(model: type, *where: object) -> int:
+            query = select(func.count()).select_from(model)
+            for clause in where:
+                query = query.where(clause)  # type: ignore[arg-type]
+            return int(self._session.execute(query).scalar_one())
+
+        return {
+            "conditions": count(m.Condition, m.Condition.kind == "condition"),
+            "mimics": count(m.Condition, m.Condition.kind == "mimic"),
+            "beliefs": count(m.Condition, m.Condition.kind == "belief"),
+            "treatments": count(m.Treatment),
+            "red_flags": count(m.RedFlag),
+            "findings": count(m.Finding),
+        }

@@ -1,0 +1,117 @@
+"""NegEx/ConText-style assertion status for mentions in a tokenised sentence.
+
+Pure Python over lower-cased token strings, so it is testable without spaCy. A mention
+is ``negated`` when a negation trigger precedes it within the same clause (a list joined
+by commas, "or", "and" or "nor" stays in scope; "but", "although" and sentence ends close
+it), ``uncertain`` when an uncertainty cue does, and ``None`` (affirmed) otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import List, Optional, Sequence, Tuple
+
+
+class Assertion(str, Enum):
+    negated = "negated"
+    uncertain = "uncertain"
+
+
+# Single-token triggers. "n't" is how spaCy splits "don't", "can't", "haven't".
+NEGATION_TRIGGERS = {
+    "no", "not", "n't", "never", "without", "none", "neither", "nor", "denies", "deny",
+    "nope", "nah", "nothing", "free", "cant", "dont", "didnt", "havent", "hasnt", "isnt",
+    "wasnt", "doesnt", "arent", "aint",
+}
+# Multi-token triggers, matched before single ones.
+NEGATION_PHRASES: Tuple[Tuple[str, ...], ...] = (
+    ("no", "sign", "of"), ("no", "signs", "of"), ("free", "of"), ("ruled", "out"),
+    ("not", "had"), ("never", "had"), ("absence", "of"),
+)
+UNCERTAINTY_PHRASES: Tuple[Tuple[str, ...], ...] = (
+    ("not", "sure"), ("unsure",), ("maybe",), ("might",), ("possibly",), ("perhaps",),
+    ("do", "n't", "know"), ("dont", "know"), ("not", "certain"), ("hard", "to", "say"),
+    ("no", "idea"), ("wondering", "if"), ("could", "be"), ("i", "think"),
+)
+# Negation words that do not negate what follows ("not only", "no better").
+PSEUDO_NEGATIONS: Tuple[Tuple[str, ...], ...] = (
+    ("not", "only"), ("no", "better"), ("not", "better"), ("no", "worse"), ("no", "change"),
+    ("not", "just"), ("no", "matter"), ("not", "really", "sure"), ("no", "longer"),
+    ("not", "getting", "better"), ("no", "doubt"), ("can", "not", "bear"),
+)
+# Words that end a trigger's scope.
+SCOPE_TERMINATORS = {
+    "but", "although", "though", "however", "except", "yet", "still", "apart", "aside",
+    "which", "whereas", "while", ".", ";", "!", "?", ":", "because", "since", "so",
+    "then", "when", "now",
+}
+MAX_SCOPE_TOKENS = 8
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A span of tokens [start, end) that names a finding."""
+
+    start: int
+    end: int
+
+
+def _match_at(tokens: Sequence[str], i: int, phrases: Sequence[Tuple[str, ...]]) -> int:
+    """Length of the longest phrase starting at ``i``, or 0."""
+    best = 0
+    for phrase in phrases:
+        n = len(phrase)
+        if tuple(tokens[i : i + n]) == phrase and n > best:
+            best = n
+    return best
+
+
+def _cues(tokens: Sequence[str]) -> List[Tuple[int, int, Assertion]]:
+    """(start, end, kind) of every negation and uncertainty cue in order."""
+    cues: List[Tuple[int, int, Assertion]] = []
+    i = 0
+    while i < len(tokens):
+        skip = _match_at(tokens, i, PSEUDO_NEGATIONS)
+        if skip:
+            i += skip
+            continue
+        n = _match_at(tokens, i, UNCERTAINTY_PHRASES)
+        if n:
+            cues.append((i, i + n, Assertion.uncertain))
+            i += n
+            continue
+        n = _match_at(tokens, i, NEGATION_PHRASES)
+        if n or tokens[i] in NEGATION_TRIGGERS:
+            n = n or 1
+            cues.append((i, i + n, Assertion.negated))
+            i += n
+            continue
+        i += 1
+    return cues
+
+
+def assertion_for(tokens: Sequence[str], mention: Mention,
+                  mentions: Sequence[Mention] = ()) -> Optional[Assertion]:
+    """The assertion status of ``mention`` among lower-cased ``tokens``.
+
+    ``mentions`` are all finding mentions of the sentence: the scope budget does not
+    count their tokens, so a long list ("no fever, chills, night sweats or numbness")
+    stays in scope.
+    """
+    lowered = [t.lower() for t in tokens]
+    inside_mentions = {i for m in mentions for i in range(m.start, m.end)}
+    status: Optional[Assertion] = None
+    for start, end, kind in _cues(lowered):
+        if start >= mention.start:
+            break
+        if end > mention.start:
+            continue
+        distance = sum(1 for i in range(end, mention.start) if i not in inside_mentions)
+        between = lowered[end : mention.start]
+        if any(tok in SCOPE_TERMINATORS for tok in between):
+            continue
+        if distance > MAX_SCOPE_TOKENS:
+            continue
+        status = kind  # the nearest open cue wins
+    return status

@@ -1,0 +1,83 @@
+"""Surface forms for every entity the assistant recognises, generated from the knowledge data.
+
+One source of truth: the spaCy entity patterns and the NLU lookup tables both come from
+:func:`surface_forms`, which reads findings, treatments and condition lay names.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Dict, Iterable, List, Set
+
+from hipguide.knowledge.loader import KnowledgeBase
+from hipguide.knowledge.schema import FindingType
+
+# Contractions people write with or without the apostrophe.
+_CONTRACTIONS = {
+    "cant": ["can't", "cannot", "can not"],
+    "dont": ["don't", "do not"],
+    "wont": ["won't", "will not"],
+    "didnt": ["didn't", "did not"],
+    "isnt": ["isn't", "is not"],
+    "crohns": ["crohn's"],
+    "gilmore's": ["gilmores"],
+    "runner's": ["runners"],
+}
+
+
+@dataclass(frozen=True)
+class SurfaceForm:
+    """A phrase as people write it, with the entity type and canonical value it denotes."""
+
+    text: str
+    entity: str
+    value: str
+
+
+def spelling_variants(text: str) -> List[str]:
+    """The phrase plus its apostrophe, hyphen and contraction variants, lower-cased."""
+    base = text.lower().strip()
+    variants = {base, base.replace("-", " "), base.replace("'", "")}
+    for plain, alternatives in _CONTRACTIONS.items():
+        if re.search(rf"\b{re.escape(plain)}\b", base):
+            for alt in alternatives:
+                variants.add(re.sub(rf"\b{re.escape(plain)}\b", alt, base))
+    return sorted(v for v in variants if v)
+
+
+def surface_forms(kb: KnowledgeBase) -> List[SurfaceForm]:
+    """Every (phrase, entity type, canonical value) the assistant should recognise."""
+    forms: List[SurfaceForm] = []
+    for finding in kb.findings.values():
+        if finding.type == FindingType.derived:
+            continue
+        phrases: Iterable[str] = [*finding.synonyms, finding.id.replace("_", " ")]
+        for phrase in phrases:
+            forms.extend(SurfaceForm(v, finding.type.value, finding.id) for v in spelling_variants(phrase))
+    for treatment in kb.treatments.values():
+        for phrase in [*treatment.synonyms, treatment.id.replace("_", " ")]:
+            forms.extend(SurfaceForm(v, "treatment", treatment.id) for v in spelling_variants(phrase))
+    for condition in kb.conditions.values():
+        for phrase in [*condition.lay_names, condition.id.replace("_", " ")]:
+            forms.extend(SurfaceForm(v, "condition", condition.id) for v in spelling_variants(phrase))
+    return _dedupe(forms)
+
+
+def _dedupe(forms: List[SurfaceForm]) -> List[SurfaceForm]:
+    seen: Set[tuple] = set()
+    unique = []
+    for form in forms:
+        key = (form.text, form.entity, form.value)
+        if key not in seen:
+            seen.add(key)
+            unique.append(form)
+    return unique
+
+
+def lookup_tables(kb: KnowledgeBase) -> Dict[str, List[str]]:
+    """Entity type -> sorted unique phrases, for Rasa lookup tables."""
+    tables: Dict[str, Set[str]] = {}
+    for form in surface_forms(kb):
+        tables.setdefault(form.entity, set()).add(form.text)
+    return {entity: sorted(phrases) for entity, phrases in sorted(tables.items())}

@@ -1,0 +1,93 @@
+"""What is known about a person's pain: each finding is present, absent or unknown."""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+from typing import Dict, Mapping, Optional
+
+
+class FindingState(str, Enum):
+    present = "present"
+    absent = "absent"
+    unknown = "unknown"  # asked, and the person is not sure; never evidence either way
+
+
+Findings = Dict[str, FindingState]
+
+
+def parse_findings(raw: Optional[Mapping[str, str]]) -> Findings:
+    """Findings from their stored form (a slot's dict of id -> state), ignoring junk."""
+    result: Findings = {}
+    for key, value in (raw or {}).items():
+        try:
+            result[str(key)] = FindingState(value)
+        except ValueError:
+            continue
+    return result
+
+
+def merge(known: Findings, update: Mapping[str, FindingState]) -> Findings:
+    """``known`` updated with newer statements; a later statement replaces an earlier one."""
+    merged = dict(known)
+    merged.update(update)
+    return merged
+
+
+def derived_from_age(age: Optional[float]) -> Findings:
+    """Age-band findings (``age_under_16`` ...) for an age in years."""
+    if age is None:
+        return {}
+    bands = {
+        "age_under_16": age < 16,
+        "age_under_45": age < 45,
+        "age_45_plus": age >= 45,
+        "age_65_plus": age >= 65,
+    }
+    return {k: FindingState.present if v else FindingState.absent for k, v in bands.items()}
+
+
+def derived_from_duration(days: Optional[float]) -> Findings:
+    if days is None:
+        return {}
+    return {
+        "duration_over_6_weeks": FindingState.present if days > 42 else FindingState.absent,
+        "duration_over_3_months": FindingState.present if days > 90 else FindingState.absent,
+    }
+
+
+_NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "couple": 2,
+    "few": 3, "several": 4, "fortnight": 1,
+}
+_UNIT_DAYS = {"day": 1, "week": 7, "fortnight": 14, "month": 30, "year": 365}
+_DURATION = re.compile(
+    r"\b(?P<num>\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+    r"twelve|couple|few|several)?\s*(?:of\s+)?(?:a\s+)?(?P<unit>day|week|fortnight|month|year)s?\b",
+    re.IGNORECASE,
+)
+_AGE = re.compile(
+    r"\b(?:i'?m|i am|aged?|age|im)\s+(?P<a>\d{1,3})\b|\b(?P<b>\d{1,3})\s*(?:years?|yrs?|y/?o)\b(?:\s*old)?"
+    r"|\b(?P<c>\d{1,3})\s*(?:m|f|male|female)\b|^\s*(?P<d>\d{1,3})\s*$",
+    re.IGNORECASE,
+)
+
+
+def parse_duration_days(text: str) -> Optional[float]:
+    """Days in phrases like "3 weeks", "a couple of months", "two days"; None if absent."""
+    match = _DURATION.search(text or "")
+    if not match:
+        return None
+    num_text = (match.group("num") or "1").lower()
+    number = float(num_text) if num_text[0].isdigit() else float(_NUMBER_WORDS.get(num_text, 1))
+    return number * _UNIT_DAYS[match.group("unit").lower()]
+
+
+def parse_age(text: str) -> Optional[int]:
+    """An age in years from "i'm 61", "52 years old", "aged 40", "34f" or a bare "61"."""
+    match = _AGE.search(text or "")
+    if not match:
+        return None
+    value = next(int(g) for g in match.groups() if g is not None)
+    return value if 1 <= value <= 110 else None
