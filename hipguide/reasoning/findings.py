@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from enum import Enum
 from typing import Dict, Mapping, Optional
 
@@ -64,30 +65,54 @@ _NUMBER_WORDS = {
 _UNIT_DAYS = {"day": 1, "week": 7, "fortnight": 14, "month": 30, "year": 365}
 _DURATION = re.compile(
     r"\b(?P<num>\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
-    r"twelve|couple|few|several)?\s*(?:of\s+)?(?:a\s+)?(?P<unit>day|week|fortnight|month|year)s?\b",
+    r"twelve|couple|few|several)?\s*(?:of\s+)?(?:a\s+)?(?P<unit>day|week|fortnight|month|year)s?\b(?![\s-]*old)",
     re.IGNORECASE,
 )
 _AGE = re.compile(
-    r"\b(?:i'?m|i am|aged?|age|im)\s+(?P<a>\d{1,3})\b|\b(?P<b>\d{1,3})\s*(?:years?|yrs?|y/?o)\b(?:\s*old)?"
-    r"|\b(?P<c>\d{1,3})\s*(?:m|f|male|female)\b|^\s*(?P<d>\d{1,3})\s*$",
+    r"\b(?:i'?m|i am|im|aged?|age)\s+(?P<a>\d{1,3})\b(?!\s*(?:days?|weeks?|months?|%))"
+    r"|\b(?P<b>\d{1,3})[\s-]*(?:years?|yrs?)[\s-]*old\b"
+    r"|\b(?P<c>\d{1,3})\s*(?:y/o|yo|m|f|male|female)\b"
+    r"|^\s*(?P<d>\d{1,3})\s*$",
     re.IGNORECASE,
 )
 
 
-def parse_duration_days(text: str) -> Optional[float]:
+@dataclass(frozen=True)
+class Quantity:
+    """A number found in text, with the span it came from."""
+
+    value: float
+    start: int
+    end: int
+    text: str
+
+
+def find_duration(text: str) -> Optional[Quantity]:
     """Days in phrases like "3 weeks", "a couple of months", "two days"; None if absent."""
     match = _DURATION.search(text or "")
     if not match:
         return None
     num_text = (match.group("num") or "1").lower()
     number = float(num_text) if num_text[0].isdigit() else float(_NUMBER_WORDS.get(num_text, 1))
-    return number * _UNIT_DAYS[match.group("unit").lower()]
+    days = number * _UNIT_DAYS[match.group("unit").lower()]
+    return Quantity(days, match.start(), match.end(), match.group(0).strip())
+
+
+def find_age(text: str) -> Optional[Quantity]:
+    """An age in years from "i'm 61", "52 years old", "aged 40", "34f" or a bare "61"."""
+    for match in _AGE.finditer(text or ""):
+        group = next(name for name in "abcd" if match.group(name) is not None)
+        value = int(match.group(group))
+        if 1 <= value <= 110:
+            return Quantity(value, match.start(group), match.end(group), match.group(group))
+    return None
+
+
+def parse_duration_days(text: str) -> Optional[float]:
+    found = find_duration(text)
+    return found.value if found else None
 
 
 def parse_age(text: str) -> Optional[int]:
-    """An age in years from "i'm 61", "52 years old", "aged 40", "34f" or a bare "61"."""
-    match = _AGE.search(text or "")
-    if not match:
-        return None
-    value = next(int(g) for g in match.groups() if g is not None)
-    return value if 1 <= value <= 110 else None
+    found = find_age(text)
+    return int(found.value) if found else None

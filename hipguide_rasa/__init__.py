@@ -1,0 +1,4 @@
+"""Rasa-facing adapters of HipGuide: custom NLU components and channel fixes.
+
+Everything here is thin glue over :mod:`hipguide`, which knows nothing of Rasa.
+"""

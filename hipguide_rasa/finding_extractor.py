@@ -1,0 +1,91 @@
+"""A Rasa entity extractor over HipGuide's own spaCy pipeline.
+
+The entity ruler (patterns generated from data/knowledge) finds mentions and gives each
+its canonical value; :mod:`hipguide.language.negation` marks negated or uncertain ones
+with a role; ages and durations are found by :mod:`hipguide.reasoning.findings`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
+from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from hipguide.language.negation import Mention, assertion_for
+from hipguide.reasoning.findings import find_age, find_duration
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False, model_from="SpacyNLP"
+)
+class FindingEntityExtractor(GraphComponent, EntityExtractorMixin):
+    """Knowledge-based entities with canonical values and a `negated`/`uncertain` role."""
+
+    @classmethod
+    def required_components(cls) -> List[type]:
+        return [SpacyNLP]
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"extract_age": True, "extract_duration": True}
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        self._config = config
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "FindingEntityExtractor":
+        return cls({**cls.get_default_config(), **config})
+
+    def process(self, messages: List[Message], model: SpacyModel) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT) or ""
+            extracted = self.add_extractor_name(self.extract(text, model))
+            message.set(ENTITIES, message.get(ENTITIES, []) + extracted, add_to_output=True)
+        return messages
+
+    def extract(self, text: str, model: SpacyModel) -> List[Dict[Text, Any]]:
+        lowered = text.lower()
+        if len(lowered) != len(text):  # keep character offsets valid
+            lowered = text
+        doc = model.model(lowered)
+        tokens = [t.text for t in doc]
+        mentions = [Mention(e.start, e.end) for e in doc.ents]
+        entities: List[Dict[Text, Any]] = []
+        for ent, mention in zip(doc.ents, mentions):
+            entity: Dict[Text, Any] = {
+                "entity": ent.label_,
+                "start": ent.start_char,
+                "end": ent.end_char,
+                "value": ent.ent_id_ or ent.text,
+                "confidence_entity": 1.0,
+            }
+            role = assertion_for(tokens, mention, mentions)
+            if role is not None:
+                entity["role"] = role.value
+            entities.append(entity)
+        entities.extend(self._quantities(text))
+        return entities
+
+    def _quantities(self, text: str) -> List[Dict[Text, Any]]:
+        found: List[Dict[Text, Any]] = []
+        age = find_age(text) if self._config["extract_age"] else None
+        if age is not None:
+            found.append(self._entity("age", age.start, age.end, int(age.value)))
+        duration = find_duration(text) if self._config["extract_duration"] else None
+        if duration is not None:
+            found.append(self._entity("duration", duration.start, duration.end, duration.text))
+        return found
+
+    @staticmethod
+    def _entity(name: str, start: int, end: int, value: Any) -> Dict[Text, Any]:
+        return {"entity": name, "start": start, "end": end, "value": value,
+                "confidence_entity": 1.0}
+

@@ -1,0 +1,45 @@
+"""The SQL tracker store configured from one environment variable.
+
+``TRACKER_STORE_URL`` is an SQLAlchemy URL (``postgresql://user@host:5432/db``); unset, the
+store is a SQLite file in var/, so ``rasa run`` works on a laptop with nothing installed.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Optional
+
+from rasa.core.brokers.broker import EventBroker
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from sqlalchemy.engine import make_url
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_TRACKER_DB = PROJECT_ROOT / "var" / "tracker.db"
+
+
+def tracker_store_url() -> str:
+    return os.environ.get("TRACKER_STORE_URL") or f"sqlite:///{DEFAULT_TRACKER_DB}"
+
+
+class EnvironmentSQLTrackerStore(SQLTrackerStore):
+    """Rasa's SQL tracker store, with its connection taken from ``TRACKER_STORE_URL``."""
+
+    def __init__(self, domain: Optional[Domain] = None, host: Optional[str] = None,
+                 event_broker: Optional[EventBroker] = None, **kwargs: Any) -> None:
+        url = make_url(tracker_store_url())
+        dialect = url.drivername
+        if dialect == "sqlite":
+            Path(url.database or DEFAULT_TRACKER_DB).parent.mkdir(parents=True, exist_ok=True)
+        super().__init__(
+            domain=domain,
+            dialect=dialect,
+            host=url.host,
+            port=url.port,
+            db=url.database or str(DEFAULT_TRACKER_DB),
+            username=url.username,
+            password=url.password,
+            event_broker=event_broker,
+            query=dict(url.query) or None,
+        )
