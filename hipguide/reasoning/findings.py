@@ -16,6 +16,9 @@ class FindingState(str, Enum):
 
 Findings = Dict[str, FindingState]
 
+# Stored in the age slot when the person prefers not to say; never an age.
+AGE_NOT_GIVEN = -1.0
+
 
 def parse_findings(raw: Optional[Mapping[str, str]]) -> Findings:
     """Findings from their stored form (a slot's dict of id -> state), ignoring junk."""
@@ -37,7 +40,7 @@ def merge(known: Findings, update: Mapping[str, FindingState]) -> Findings:
 
 def derived_from_age(age: Optional[float]) -> Findings:
     """Age-band findings (``age_under_16`` ...) for an age in years."""
-    if age is None:
+    if age is None or age < 0:
         return {}
     bands = {
         "age_under_16": age < 16,

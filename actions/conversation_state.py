@@ -1,0 +1,69 @@
+"""Reading HipGuide's state out of a Rasa tracker."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Iterable, Optional
+
+from rasa_sdk import Tracker
+
+from hipguide.reasoning.findings import (
+    Findings,
+    FindingState,
+    derived_from_age,
+    derived_from_duration,
+    merge,
+    parse_duration_days,
+    parse_findings,
+)
+
+FINDING_ENTITIES = {"body_location", "side", "onset", "symptom", "activity", "event", "risk_factor"}
+ROLE_STATES = {None: FindingState.present, "negated": FindingState.absent,
+               "uncertain": FindingState.unknown}
+
+
+def findings_from_entities(entities: Iterable[Dict[str, Any]]) -> Findings:
+    """Findings stated in one message: plain mentions are present, negated ones absent."""
+    stated: Findings = {}
+    for entity in entities:
+        if entity.get("entity") not in FINDING_ENTITIES:
+            continue
+        state = ROLE_STATES.get(entity.get("role"))
+        value = entity.get("value")
+        if state is None or not isinstance(value, str):
+            continue
+        if stated.get(value) == FindingState.present and state != FindingState.present:
+            continue  # "pain, but no pain at night": keep the affirmed mention
+        stated[value] = state
+    return stated
+
+
+def latest_age(tracker: Tracker) -> Optional[float]:
+    for entity in tracker.latest_message.get("entities", []):
+        if entity.get("entity") == "age":
+            try:
+                return float(entity["value"])
+            except (TypeError, ValueError):
+                return None
+    value = tracker.get_slot("age")
+    return float(value) if value is not None else None
+
+
+def latest_duration_days(tracker: Tracker) -> Optional[float]:
+    for entity in tracker.latest_message.get("entities", []):
+        if entity.get("entity") == "duration":
+            return parse_duration_days(str(entity.get("value", "")))
+    value = tracker.get_slot("duration_days")
+    return float(value) if value is not None else None
+
+
+def current_findings(tracker: Tracker) -> Findings:
+    """What was known before this message, updated with this message's statements."""
+    known = parse_findings(tracker.get_slot("findings"))
+    stated = findings_from_entities(tracker.latest_message.get("entities", []))
+    derived = {**derived_from_age(latest_age(tracker)),
+               **derived_from_duration(latest_duration_days(tracker))}
+    return merge(merge(known, derived), stated)
+
+
+def serialise(findings: Findings) -> Dict[str, str]:
+    return {k: v.value for k, v in sorted(findings.items())}

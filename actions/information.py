@@ -1,0 +1,125 @@
+"""Side questions: treatments, conditions, "why do you ask?" and a summary for a clinician."""
+
+from __future__ import annotations
+
+from typing import List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import knowledge
+from actions.assessment import treatment_message
+from actions.conversation_state import current_findings
+from hipguide.reasoning.findings import FindingState
+
+# The finding each intake question is about, for "why do you ask?".
+SLOT_EXPLANATIONS = {
+    "pain_location": "utter_explain_pain_location",
+    "onset": "utter_explain_onset",
+    "age": "utter_explain_age",
+}
+
+
+def _entity(tracker: Tracker, name: str) -> Optional[str]:
+    values = [e.get("value") for e in tracker.latest_message.get("entities", [])
+              if e.get("entity") == name and isinstance(e.get("value"), str)]
+    return values[0] if values else None
+
+
+class ActionExplainTreatment(Action):
+    """What the evidence says about a named treatment, or about what helps the top cause."""
+
+    def name(self) -> Text:
+        return "action_explain_treatment"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[EventType]:
+        treatment_id = _entity(tracker, "treatment")
+        likely = tracker.get_slot("likely_conditions") or []
+        if treatment_id:
+            found = knowledge.treatment(treatment_id)
+            if found is None:
+                dispatcher.utter_message(response="utter_treatment_unknown")
+                return []
+            use = None
+            for view in knowledge.conditions(likely[:1]):
+                use = next((u for u in view.treatments if u.treatment_id == treatment_id), None)
+            dispatcher.utter_message(**treatment_message(
+                found.name, use.evidence if use else found.evidence, found.statement,
+                use.note if use else None))
+            return []
+        top = knowledge.conditions(likely[:1])
+        if not top:
+            dispatcher.utter_message(response="utter_treatment_unknown")
+            return []
+        dispatcher.utter_message(response="utter_what_helps_intro", name=top[0].name)
+        for use in top[0].treatments:
+            dispatcher.utter_message(**treatment_message(use.name, use.evidence, use.statement,
+                                                         use.note))
+        return []
+
+
+class ActionExplainCondition(Action):
+    def name(self) -> Text:
+        return "action_explain_condition"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[EventType]:
+        condition_id = _entity(tracker, "condition")
+        if condition_id is None:
+            likely = tracker.get_slot("likely_conditions") or []
+            condition_id = likely[0] if likely else None
+        view = knowledge.condition(condition_id) if condition_id else None
+        if view is None:
+            dispatcher.utter_message(response="utter_condition_unknown")
+        elif view.kind == "belief":
+            dispatcher.utter_message(response="utter_belief_info", name=view.name,
+                                     summary=view.summary)
+        else:
+            dispatcher.utter_message(response="utter_condition_info", name=view.name,
+                                     summary=view.summary, seek_care=view.when_to_seek_care)
+        return []
+
+
+class ActionExplainQuestion(Action):
+    """Why the current question matters."""
+
+    def name(self) -> Text:
+        return "action_explain_question"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[EventType]:
+        requested = tracker.get_slot("requested_slot")
+        dispatcher.utter_message(response=SLOT_EXPLANATIONS.get(requested, "utter_disclaimer"))
+        return []
+
+
+class ActionSummary(Action):
+    """Findings present, absent and unknown, likely causes and triage, for a clinician."""
+
+    def name(self) -> Text:
+        return "action_summary"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[EventType]:
+        findings = current_findings(tracker)
+        if not findings:
+            dispatcher.utter_message(response="utter_summary_unavailable")
+            return []
+        labels = knowledge.reasoning_data().labels
+        names = {c.id: c.name for c in knowledge.conditions(tracker.get_slot("likely_conditions") or [])}
+
+        def listed(state: FindingState) -> str:
+            items = [labels.get(f, f) for f, s in sorted(findings.items()) if s == state]
+            return "; ".join(items) or "-"
+
+        dispatcher.utter_message(
+            response="utter_summary",
+            present=listed(FindingState.present), absent=listed(FindingState.absent),
+            unknown=listed(FindingState.unknown),
+            likely="; ".join(names.values()) or "-",
+            triage=tracker.get_slot("triage_level") or "not yet assessed",
+        )
+        return []

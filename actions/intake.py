@@ -1,0 +1,48 @@
+"""Validation of the intake form: accepts "not sure" without asking again."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Optional, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from hipguide.reasoning.findings import AGE_NOT_GIVEN
+
+UNKNOWN = "unknown"
+SKIP_INTENTS = {"unsure", "deny"}
+
+
+class ValidateIntakeForm(FormValidationAction):
+    """Slots: pain_location, onset, age (domain `intake_form`).
+
+    A question answered with "not sure" (or declined) is recorded as unknown and not asked
+    again; it is never treated as a finding.
+    """
+
+    def name(self) -> Text:
+        return "validate_intake_form"
+
+    @staticmethod
+    def _skipped_answer(tracker: Tracker, slot: str) -> Optional[str]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if tracker.get_slot("requested_slot") == slot and intent in SKIP_INTENTS:
+            return UNKNOWN
+        return None
+
+    async def extract_pain_location(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: DomainDict) -> Dict[Text, Any]:
+        answer = self._skipped_answer(tracker, "pain_location")
+        return {"pain_location": answer} if answer else {}
+
+    async def extract_onset(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                            domain: DomainDict) -> Dict[Text, Any]:
+        answer = self._skipped_answer(tracker, "onset")
+        return {"onset": answer} if answer else {}
+
+    async def extract_age(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                          domain: DomainDict) -> Dict[Text, Any]:
+        answer = self._skipped_answer(tracker, "age")
+        return {"age": AGE_NOT_GIVEN} if answer else {}

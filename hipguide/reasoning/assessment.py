@@ -1,0 +1,110 @@
+"""Put ranking, red flags and triage together into one assessment, free of Rasa.
+
+The caller supplies what the knowledge repository returned; this module decides what to
+say (which causes, which reasons, which advice), not how it is worded: wording lives in
+the domain responses and the knowledge data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Dict, List, Mapping, Optional, Sequence, Tuple
+
+from hipguide.reasoning.findings import Findings, FindingState
+from hipguide.reasoning.ranking import (
+    RankedCondition,
+    RankingModel,
+    likely_conditions,
+    rank_conditions,
+)
+from hipguide.reasoning.triage import (
+    RedFlagHit,
+    RedFlagRule,
+    screen_red_flags,
+    self_care_allowed,
+    triage_level,
+)
+
+MAX_REASONS = 3
+
+
+@dataclass(frozen=True)
+class LikelyCause:
+    condition_id: str
+    probability: float
+    likelihood: str  # "most likely", "possible" ...
+    reasons_for: Tuple[str, ...]  # finding labels
+    reasons_against: Tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Assessment:
+    likely: Tuple[LikelyCause, ...]
+    red_flags: Tuple[RedFlagHit, ...]
+    triage_level: str
+    self_care_allowed: bool
+
+    @property
+    def likely_ids(self) -> List[str]:
+        return [c.condition_id for c in self.likely]
+
+    @property
+    def red_flag_ids(self) -> List[str]:
+        return [h.id for h in self.red_flags]
+
+
+def likelihood_words(probability: float) -> str:
+    if probability >= 0.6:
+        return "most likely"
+    if probability >= 0.3:
+        return "quite likely"
+    return "possible"
+
+
+def _reason_label(finding_id: str, state: FindingState, labels: Mapping[str, str]) -> str:
+    label = labels.get(finding_id, finding_id.replace("_", " "))
+    return label if state == FindingState.present else f"no {label}"
+
+
+def _explain(ranked: RankedCondition, labels: Mapping[str, str]) -> LikelyCause:
+    return LikelyCause(
+        condition_id=ranked.id,
+        probability=ranked.probability,
+        likelihood=likelihood_words(ranked.probability),
+        reasons_for=tuple(_reason_label(r.finding_id, r.state, labels)
+                          for r in ranked.reasons_for[:MAX_REASONS]),
+        reasons_against=tuple(_reason_label(r.finding_id, r.state, labels)
+                              for r in ranked.reasons_against[:MAX_REASONS]),
+    )
+
+
+def assess(model: RankingModel, rules: Sequence[RedFlagRule], findings: Findings,
+           labels: Mapping[str, str]) -> Assessment:
+    """The likely causes, red flags and triage for what is known so far.
+
+    A red flag's conditions are always among the likely causes named first, so the
+    explanation matches the urgency.
+    """
+    hits = screen_red_flags(rules, findings)
+    ranked = rank_conditions(model, findings)
+    likely = likely_conditions(model, ranked)
+    flagged = [cid for h in hits if h.kind == "red_flag" for cid in h.conditions]
+    if flagged:
+        by_id: Dict[str, RankedCondition] = {r.id: r for r in ranked}
+        best_flagged = max((by_id[c] for c in flagged if c in by_id),
+                           key=lambda r: r.probability, default=None)
+        if best_flagged is not None and best_flagged not in likely:
+            likely = [best_flagged, *likely][: model.max_likely]
+    level = triage_level(hits, likely)
+    return Assessment(
+        likely=tuple(_explain(r, labels) for r in likely),
+        red_flags=tuple(hits),
+        triage_level=level,
+        self_care_allowed=self_care_allowed(hits, level),
+    )
+
+
+def new_red_flags(before: Optional[Sequence[str]], hits: Sequence[RedFlagHit]) -> List[RedFlagHit]:
+    """Hits not yet announced in this conversation."""
+    seen = set(before or [])
+    return [h for h in hits if h.id not in seen]
