@@ -68,11 +68,11 @@ class ActionAssess(Action):
         else:
             dispatcher.utter_message(response="utter_what_helps_intro", name=top.name)
             for line in top.self_care:
-                dispatcher.utter_message(response="utter_advice_line", text=line)
+                dispatcher.utter_message(response="utter_advice_line", line=line)
             for use in top.treatments[:MAX_TREATMENTS]:
                 dispatcher.utter_message(**treatment_message(use.name, use.evidence,
                                                              use.statement, use.note))
-        dispatcher.utter_message(response="utter_when_to_seek_care", text=top.when_to_seek_care)
+        dispatcher.utter_message(response="utter_when_to_seek_care", line=top.when_to_seek_care)
 
 
 def treatment_message(name: str, evidence: str, statement: str, note: Any) -> Dict[str, Any]:

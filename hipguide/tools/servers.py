@@ -1,0 +1,171 @@
+"""Start and stop HipGuide's two servers (actions, Rasa) as child processes.
+
+Used by ``make run`` and by the end-to-end tests, so both exercise the same start-up.
+The HTTP API is off unless ``HIPGUIDE_ENABLE_API=1`` and then requires
+``HIPGUIDE_API_TOKEN``; both servers bind to 127.0.0.1 unless ``HIPGUIDE_HOST`` says otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Dict, List, Optional
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+class StartupError(RuntimeError):
+    """A server did not become ready; the message carries the tail of its log."""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def port_in_use(port: int, host: str = "127.0.0.1") -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.3)
+        return sock.connect_ex((host, port)) == 0
+
+
+def write_endpoints(path: Path, action_port: int) -> Path:
+    """An endpoints file pointing at the action server on ``action_port``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        "action_endpoint:\n"
+        f"  url: http://127.0.0.1:{action_port}/webhook\n"
+        "tracker_store:\n"
+        "  type: hipguide_rasa.tracker_store.EnvironmentSQLTrackerStore\n"
+    )
+    return path
+
+
+def _get(url: str, timeout: float = 2.0) -> Optional[int]:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 (loopback)
+            return int(response.status)
+    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+        return None
+
+
+@dataclass
+class Servers:
+    """The action server and the Rasa server for one model."""
+
+    model: Path
+    rasa_port: int = 5005
+    action_port: int = 5055
+    run_dir: Path = PROJECT_ROOT / "var" / "run"
+    env: Dict[str, str] = field(default_factory=dict)
+    processes: List[subprocess.Popen] = field(default_factory=list)
+    logs: List[IO[bytes]] = field(default_factory=list)
+
+    @property
+    def rest_url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}/webhooks/rest/webhook"
+
+    def _environment(self) -> Dict[str, str]:
+        env = {**os.environ, **self.env}
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
+        env.setdefault("RASA_TELEMETRY_ENABLED", "false")
+        env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+        env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+        return env
+
+    def _spawn(self, name: str, args: List[str]) -> subprocess.Popen:
+        self.run_dir.mkdir(parents=True, exist_ok=True)
+        log = (self.run_dir / f"{name}.log").open("wb")
+        self.logs.append(log)
+        process = subprocess.Popen(
+            args, cwd=PROJECT_ROOT, env=self._environment(), stdout=log,
+            stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        self.processes.append(process)
+        return process
+
+    def rasa_args(self, endpoints: Path) -> List[str]:
+        rasa = str(Path(sys.executable).with_name("rasa"))
+        host = self.env.get("HIPGUIDE_HOST", os.environ.get("HIPGUIDE_HOST", "127.0.0.1"))
+        args = [rasa, "run", "--model", str(self.model), "--endpoints", str(endpoints),
+                "--credentials", str(PROJECT_ROOT / "credentials.yml"),
+                "--port", str(self.rasa_port), "--interface", host]
+        environment = self._environment()
+        if environment.get("HIPGUIDE_ENABLE_API") == "1":
+            token = environment.get("HIPGUIDE_API_TOKEN")
+            if not token:
+                raise StartupError("HIPGUIDE_ENABLE_API=1 needs HIPGUIDE_API_TOKEN (the API is never open)")
+            args += ["--enable-api", "--auth-token", token]
+        return args
+
+    def start(self, timeout: float = 240.0) -> "Servers":
+        for port in (self.rasa_port, self.action_port):
+            if port_in_use(port):
+                raise StartupError(f"port {port} is already in use; set RASA_PORT / ACTION_PORT")
+        endpoints = write_endpoints(self.run_dir / "endpoints.yml", self.action_port)
+        rasa = str(Path(sys.executable).with_name("rasa"))
+        self._spawn("actions", [rasa, "run", "actions", "--actions", "actions",
+                                "--port", str(self.action_port)])
+        self._spawn("rasa", self.rasa_args(endpoints))
+        self.wait_ready(timeout)
+        return self
+
+    def wait_ready(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        checks = {
+            "actions": f"http://127.0.0.1:{self.action_port}/health",
+            "rasa": f"http://127.0.0.1:{self.rasa_port}/webhooks/rest/",
+        }
+        pending = dict(checks)
+        while pending and time.monotonic() < deadline:
+            for name, url in list(pending.items()):
+                if _get(url) == 200:
+                    pending.pop(name)
+            for process, name in zip(self.processes, ("actions", "rasa")):
+                if process.poll() is not None:
+                    raise StartupError(f"{name} server exited early:\n{self.log_tail(name)}")
+            time.sleep(0.5)
+        if pending:
+            self.stop()
+            names = ", ".join(pending)
+            raise StartupError(f"not ready after {timeout:.0f} s: {names}\n"
+                               + "\n".join(self.log_tail(n) for n in pending))
+
+    def log_tail(self, name: str, lines: int = 40) -> str:
+        path = self.run_dir / f"{name}.log"
+        if not path.exists():
+            return ""
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+
+    def send(self, sender: str, message: str, timeout: float = 60.0) -> List[dict]:
+        """One user message through the REST channel; returns the bot's replies."""
+        body = json.dumps({"sender": sender, "message": message}).encode()
+        request = urllib.request.Request(self.rest_url, data=body,
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            return list(json.loads(response.read()))
+
+    def stop(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in self.processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        for log in self.logs:
+            log.close()
+        self.processes.clear()
+        self.logs.clear()

@@ -1,0 +1,51 @@
+"""The real Rasa server and action server, started once for the whole test run."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import urllib.request
+from pathlib import Path
+from typing import Any, Dict, Iterator
+
+import pytest
+
+from hipguide.knowledge.build import build_database
+from hipguide.tools.servers import Servers, free_port
+from hipguide.tools.train import train
+
+
+class RunningAssistant:
+    def __init__(self, servers: Servers, token: str, tracker_db: Path):
+        self.servers = servers
+        self.token = token
+        self.tracker_db = tracker_db
+
+    def say(self, sender: str, text: str) -> list:
+        return self.servers.send(sender, text)
+
+    def tracker(self, sender: str) -> Dict[str, Any]:
+        url = (f"http://127.0.0.1:{self.servers.rasa_port}/conversations/{sender}/tracker"
+               f"?token={self.token}")
+        with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 (loopback)
+            return dict(json.loads(response.read()))
+
+
+@pytest.fixture(scope="session")
+def assistant(kb, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningAssistant]:  # type: ignore[no-untyped-def]
+    workdir = Path(tmp_path_factory.mktemp("servers"))
+    knowledge_db = f"sqlite:///{workdir / 'hipguide.db'}"
+    build_database(kb, knowledge_db)
+    tracker_db = workdir / "tracker.db"
+    token = secrets.token_urlsafe(16)
+    model = train()  # a no-op when `make train` already trained this fingerprint
+    servers = Servers(
+        model=model, rasa_port=free_port(), action_port=free_port(), run_dir=workdir,
+        env={"DATABASE_URL": knowledge_db, "TRACKER_STORE_URL": f"sqlite:///{tracker_db}",
+             "HIPGUIDE_ENABLE_API": "1", "HIPGUIDE_API_TOKEN": token},
+    )
+    servers.start()
+    try:
+        yield RunningAssistant(servers, token, tracker_db)
+    finally:
+        servers.stop()
