@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
+from actions.conversation_state import findings_from_entities
 from hipguide.reasoning.findings import AGE_NOT_GIVEN
 
 UNKNOWN = "unknown"
@@ -46,3 +48,19 @@ class ValidateIntakeForm(FormValidationAction):
                           domain: DomainDict) -> Dict[Text, Any]:
         answer = self._skipped_answer(tracker, "age")
         return {"age": AGE_NOT_GIVEN} if answer else {}
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[EventType]:
+        """Accept a message that answered something else, so the form asks its question again.
+
+        Without this, "I also can't sleep on that side" while the form waits for the onset
+        would reject the form; the new findings are kept either way (slot extraction), but
+        the conversation should simply return to the pending question.
+        """
+        events = await super().run(dispatcher, tracker, domain)
+        answered = any(isinstance(e, dict) and e.get("event") == "slot"
+                       and e.get("name") != "requested_slot" for e in events)
+        stated = findings_from_entities(tracker.latest_message.get("entities", []))
+        if not answered and stated:
+            events.append(SlotSet("findings", tracker.get_slot("findings")))
+        return events

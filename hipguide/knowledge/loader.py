@@ -71,6 +71,9 @@ class _Collector:
     def __init__(self, root: Path):
         self.root = root
         self.problems: List[Problem] = []
+        # ids of entries that failed validation: references to them are not reported
+        # again as "unknown", so one mistake gives one message.
+        self.invalid_ids: set = set()
 
     def rel(self, path: Path) -> str:
         try:
@@ -111,6 +114,7 @@ class _Collector:
         try:
             return model.parse_obj(raw)
         except ValidationError as error:
+            self.invalid_ids.add(entry)
             for detail in error.errors():
                 where = ".".join(str(part) for part in detail["loc"])
                 self.add(path, entry, where, detail["msg"])
@@ -193,7 +197,7 @@ def _check_references(
     def need(ids: Iterable[str], known: Mapping[str, Any], path: Path, entry: str, where: str,
              what: str) -> None:
         for ref in ids:
-            if ref not in known:
+            if ref not in known and ref not in c.invalid_ids:
                 c.add(path, entry, where, f"unknown {what} id '{ref}'")
 
     for cid, (cond, path) in conditions.items():

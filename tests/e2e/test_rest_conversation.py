@@ -65,6 +65,7 @@ def test_red_flag_interrupts_the_intake_at_once(assistant) -> None:  # type: ign
     assistant.say(sender, "my lower back and buttock hurt")
     replies = texts(assistant.say(sender, "not really numb but it feels weird when I wipe"))
     assert "emergency department now" in replies
+    assert "How did it start" in replies  # the conversation can then continue
     slots = assistant.tracker(sender)["slots"]
     assert "RF4" in slots["red_flags"]
     assert slots["triage_level"] == "emergency"
