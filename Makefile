@@ -50,7 +50,7 @@ test-fast: db nlp generate ## Unit and database tests only (no model, no servers
 	$(PY) -m pytest -m "not servers" $(PYTEST_ARGS)
 
 lint: $(STAMP) ## ruff and mypy
-	$(VENV)/bin/ruff check hipguide actions tests
+	$(VENV)/bin/ruff check hipguide hipguide_rasa actions tests
 	$(VENV)/bin/mypy
 
 validate: db generate ## Validate the knowledge data and the Rasa training data

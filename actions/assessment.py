@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -19,7 +19,7 @@ MAX_TREATMENTS = 4
 
 
 class ActionAssess(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_assess"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, Optional
+from typing import Any, Dict, Iterable
 
 from rasa_sdk import Tracker
 
@@ -37,7 +37,7 @@ def findings_from_entities(entities: Iterable[Dict[str, Any]]) -> Findings:
     return stated
 
 
-def latest_age(tracker: Tracker) -> Optional[float]:
+def latest_age(tracker: Tracker) -> float | None:
     for entity in tracker.latest_message.get("entities", []):
         if entity.get("entity") == "age":
             try:
@@ -48,7 +48,7 @@ def latest_age(tracker: Tracker) -> Optional[float]:
     return float(value) if value is not None else None
 
 
-def latest_duration_days(tracker: Tracker) -> Optional[float]:
+def latest_duration_days(tracker: Tracker) -> float | None:
     for entity in tracker.latest_message.get("entities", []):
         if entity.get("entity") == "duration":
             return parse_duration_days(str(entity.get("value", "")))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import List, Optional, Text
+from typing import List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
@@ -22,7 +22,7 @@ SLOT_EXPLANATIONS = {
 }
 
 
-def _entity(tracker: Tracker, name: str) -> Optional[str]:
+def _entity(tracker: Tracker, name: str) -> str | None:
     values = [e.get("value") for e in tracker.latest_message.get("entities", [])
               if e.get("entity") == name and isinstance(e.get("value"), str)]
     return values[0] if values else None
@@ -31,7 +31,7 @@ def _entity(tracker: Tracker, name: str) -> Optional[str]:
 class ActionExplainTreatment(Action):
     """What the evidence says about a named treatment, or about what helps the top cause."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_explain_treatment"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
@@ -62,7 +62,7 @@ class ActionExplainTreatment(Action):
 
 
 class ActionExplainCondition(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_explain_condition"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
@@ -86,7 +86,7 @@ class ActionExplainCondition(Action):
 class ActionExplainQuestion(Action):
     """Why the current question matters."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_explain_question"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
@@ -99,7 +99,7 @@ class ActionExplainQuestion(Action):
 class ActionSummary(Action):
     """Findings present, absent and unknown, likely causes and triage, for a clinician."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_summary"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -24,28 +24,28 @@ class ValidateIntakeForm(FormValidationAction):
     again; it is never treated as a finding.
     """
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "validate_intake_form"
 
     @staticmethod
-    def _skipped_answer(tracker: Tracker, slot: str) -> Optional[str]:
+    def _skipped_answer(tracker: Tracker, slot: str) -> str | None:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if tracker.get_slot("requested_slot") == slot and intent in SKIP_INTENTS:
             return UNKNOWN
         return None
 
     async def extract_pain_location(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                    domain: DomainDict) -> Dict[Text, Any]:
+                                    domain: DomainDict) -> Dict[str, Any]:
         answer = self._skipped_answer(tracker, "pain_location")
         return {"pain_location": answer} if answer else {}
 
     async def extract_onset(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                            domain: DomainDict) -> Dict[Text, Any]:
+                            domain: DomainDict) -> Dict[str, Any]:
         answer = self._skipped_answer(tracker, "onset")
         return {"onset": answer} if answer else {}
 
     async def extract_age(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                          domain: DomainDict) -> Dict[Text, Any]:
+                          domain: DomainDict) -> Dict[str, Any]:
         answer = self._skipped_answer(tracker, "age")
         return {"age": AGE_NOT_GIVEN} if answer else {}
 

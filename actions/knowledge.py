@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Dict, List, Optional
+from typing import Dict, List
 
 from hipguide.knowledge.repository import ConditionView, KnowledgeRepository, TreatmentView
 from hipguide.knowledge.session import session_scope
@@ -39,7 +39,7 @@ def reasoning_data() -> ReasoningData:
         )
 
 
-def condition(condition_id: str) -> Optional[ConditionView]:
+def condition(condition_id: str) -> ConditionView | None:
     with session_scope() as session:
         return KnowledgeRepository(session).get_condition(condition_id)
 
@@ -51,6 +51,6 @@ def conditions(ids: List[str]) -> List[ConditionView]:
     return [c for c in found if c is not None]
 
 
-def treatment(treatment_id: str) -> Optional[TreatmentView]:
+def treatment(treatment_id: str) -> TreatmentView | None:
     with session_scope() as session:
         return KnowledgeRepository(session).get_treatment(treatment_id)

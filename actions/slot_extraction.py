@@ -7,7 +7,7 @@ server calls after every user message before predicting anything else.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -23,20 +23,20 @@ from hipguide.reasoning.triage import most_urgent, screen_red_flags
 class ValidateSlotMappings(ValidationAction):
     """Custom slot mappings of the domain: findings, duration, red flags, triage level."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_validate_slot_mappings"
 
     async def extract_findings(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                               domain: DomainDict) -> Dict[Text, Any]:
+                               domain: DomainDict) -> Dict[str, Any]:
         return {"findings": serialise(current_findings(tracker))}
 
     async def extract_duration_days(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                    domain: DomainDict) -> Dict[Text, Any]:
+                                    domain: DomainDict) -> Dict[str, Any]:
         days = latest_duration_days(tracker)
         return {"duration_days": days} if days is not None else {}
 
     async def extract_red_flags(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                domain: DomainDict) -> Dict[Text, Any]:
+                                domain: DomainDict) -> Dict[str, Any]:
         data = reasoning_data()
         hits = screen_red_flags(data.rules, current_findings(tracker))
         announced: List[str] = list(tracker.get_slot("red_flags") or [])
@@ -50,7 +50,7 @@ class ValidateSlotMappings(ValidationAction):
         return {"red_flags": announced + [h.id for h in fresh]}
 
     async def extract_triage_level(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                   domain: DomainDict) -> Dict[Text, Any]:
+                                   domain: DomainDict) -> Dict[str, Any]:
         """Raised at once by a red flag; never lowered here."""
         data = reasoning_data()
         hits = screen_red_flags(data.rules, current_findings(tracker))

@@ -7,7 +7,7 @@ with a role; ages and durations are found by :mod:`hipguide.reasoning.findings`.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -33,15 +33,15 @@ class FindingEntityExtractor(GraphComponent, EntityExtractorMixin):
         return [SpacyNLP]
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> Dict[str, Any]:
         return {"extract_age": True, "extract_duration": True}
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
+    def __init__(self, config: Dict[str, Any]) -> None:
         self._config = config
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "FindingEntityExtractor":
+    def create(cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> FindingEntityExtractor:
         return cls({**cls.get_default_config(), **config})
 
     def process(self, messages: List[Message], model: SpacyModel) -> List[Message]:
@@ -51,16 +51,16 @@ class FindingEntityExtractor(GraphComponent, EntityExtractorMixin):
             message.set(ENTITIES, message.get(ENTITIES, []) + extracted, add_to_output=True)
         return messages
 
-    def extract(self, text: str, model: SpacyModel) -> List[Dict[Text, Any]]:
+    def extract(self, text: str, model: SpacyModel) -> List[Dict[str, Any]]:
         lowered = text.lower()
         if len(lowered) != len(text):  # keep character offsets valid
             lowered = text
         doc = model.model(lowered)
         tokens = [t.text for t in doc]
         mentions = [Mention(e.start, e.end) for e in doc.ents]
-        entities: List[Dict[Text, Any]] = []
-        for ent, mention in zip(doc.ents, mentions):
-            entity: Dict[Text, Any] = {
+        entities: List[Dict[str, Any]] = []
+        for ent, mention in zip(doc.ents, mentions, strict=True):
+            entity: Dict[str, Any] = {
                 "entity": ent.label_,
                 "start": ent.start_char,
                 "end": ent.end_char,
@@ -74,8 +74,8 @@ class FindingEntityExtractor(GraphComponent, EntityExtractorMixin):
         entities.extend(self._quantities(text))
         return entities
 
-    def _quantities(self, text: str) -> List[Dict[Text, Any]]:
-        found: List[Dict[Text, Any]] = []
+    def _quantities(self, text: str) -> List[Dict[str, Any]]:
+        found: List[Dict[str, Any]] = []
         age = find_age(text) if self._config["extract_age"] else None
         if age is not None:
             found.append(self._entity("age", age.start, age.end, int(age.value)))
@@ -85,7 +85,7 @@ class FindingEntityExtractor(GraphComponent, EntityExtractorMixin):
         return found
 
     @staticmethod
-    def _entity(name: str, start: int, end: int, value: Any) -> Dict[Text, Any]:
+    def _entity(name: str, start: int, end: int, value: Any) -> Dict[str, Any]:
         return {"entity": name, "start": start, "end": end, "value": value,
                 "confidence_entity": 1.0}
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
@@ -26,8 +26,8 @@ def tracker_store_url() -> str:
 class EnvironmentSQLTrackerStore(SQLTrackerStore):
     """Rasa's SQL tracker store, with its connection taken from ``TRACKER_STORE_URL``."""
 
-    def __init__(self, domain: Optional[Domain] = None, host: Optional[str] = None,
-                 event_broker: Optional[EventBroker] = None, **kwargs: Any) -> None:
+    def __init__(self, domain: Domain | None = None, host: str | None = None,
+                 event_broker: EventBroker | None = None, **kwargs: Any) -> None:
         url = make_url(tracker_store_url())
         dialect = url.drivername
         if dialect == "sqlite":

@@ -13,7 +13,7 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import Dict, Optional
+from typing import Dict
 
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
@@ -21,7 +21,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from hipguide.knowledge import models as m
-from hipguide.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, KnowledgeBase, KnowledgeError, load_knowledge
+from hipguide.knowledge.loader import (
+    DEFAULT_KNOWLEDGE_DIR,
+    KnowledgeBase,
+    KnowledgeError,
+    load_knowledge,
+)
 from hipguide.knowledge.session import database_url, make_engine, redact
 from hipguide.knowledge.weights import effective_weights
 
@@ -110,7 +115,7 @@ def populate(session: Session, kb: KnowledgeBase, print_: str) -> Dict[str, int]
     }
 
 
-def current_fingerprint(url: str) -> Optional[str]:
+def current_fingerprint(url: str) -> str | None:
     """The fingerprint stored in the database at ``url``, or None if absent or unreadable."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and not (parsed.database and Path(parsed.database).exists()):
@@ -161,7 +166,7 @@ def build_database(kb: KnowledgeBase, url: str) -> Dict[str, int]:
         engine.dispose()
 
 
-def main(argv: Optional[list] = None) -> int:
+def main(argv: list | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--knowledge", type=Path, default=DEFAULT_KNOWLEDGE_DIR)
     parser.add_argument("--database-url", default=None, help="default: $DATABASE_URL or var/hipguide.db")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple, Type, TypeVar
+from typing import Any, Dict, Iterable, List, Mapping, Tuple, Type, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -84,7 +84,7 @@ class _Collector:
     def add(self, path: Path, entry: str, field_name: str, message: str) -> None:
         self.problems.append(Problem(self.rel(path), entry, field_name, message))
 
-    def read_yaml(self, path: Path) -> Optional[Any]:
+    def read_yaml(self, path: Path) -> Any | None:
         try:
             with path.open(encoding="utf-8") as handle:
                 return yaml.safe_load(handle)
@@ -101,7 +101,7 @@ class _Collector:
         if not isinstance(data, dict) or not isinstance(data.get(key), list):
             self.add(path, "-", key, f"the file must hold a list under `{key}:`")
             return []
-        result = []
+        result: List[Tuple[int, Mapping[str, Any]]] = []
         for index, entry in enumerate(data[key]):
             if not isinstance(entry, dict):
                 self.add(path, f"#{index + 1}", "-", "each entry must be a mapping")
@@ -109,7 +109,7 @@ class _Collector:
             result.append((index, entry))
         return result
 
-    def parse(self, model: Type[M], path: Path, index: int, raw: Mapping[str, Any]) -> Optional[M]:
+    def parse(self, model: Type[M], path: Path, index: int, raw: Mapping[str, Any]) -> M | None:
         entry = str(raw.get("id", f"#{index + 1}"))
         try:
             return model.parse_obj(raw)
@@ -170,11 +170,8 @@ def load_knowledge(root: Path = DEFAULT_KNOWLEDGE_DIR) -> KnowledgeBase:
         _check_references(c, findings, conditions, treatments, red_flags, claims)
     if c.problems or scoring is None:
         raise KnowledgeError(c.problems or [Problem(c.rel(scoring_path), "-", "-", "invalid")])
-    files = (
-        [root / "findings.yml", root / "treatments.yml", root / "red_flags.yml"]
-        + [root / "seed_claims.yml", scoring_path]
-        + condition_files
-    )
+    files = [root / "findings.yml", root / "treatments.yml", root / "red_flags.yml",
+             root / "seed_claims.yml", scoring_path, *condition_files]
     return KnowledgeBase(
         findings={k: v for k, (v, _) in findings.items()},
         conditions={k: v for k, (v, _) in conditions.items()},
@@ -207,14 +204,13 @@ def _check_references(
         for i, use in enumerate(cond.treatments):
             need([use.treatment], treatments, path, cid, f"treatments.{i}.treatment", "treatment")
         need(cond.maps_to, conditions, path, cid, "maps_to", "condition")
-        seen: Dict[str, str] = {}
+        # A finding cannot both fit a condition and usually be absent in it.
+        expected = set(cond.findings.usually_absent)
         for category, ids in cond.findings.by_category().items():
-            for fid in ids:
-                if fid in seen and {seen[fid], category} != {"locations", "other_locations"}:
-                    if "usually_absent" in (seen[fid], category):
-                        c.add(path, cid, f"findings.{category}",
-                              f"'{fid}' is also listed under {seen[fid]}")
-                seen.setdefault(fid, category)
+            if category == "usually_absent":
+                continue
+            for fid in sorted(expected & set(ids)):
+                c.add(path, cid, f"findings.{category}", f"'{fid}' is also listed under usually_absent")
     for rid, (flag, path) in red_flags.items():
         need(flag.conditions, conditions, path, rid, "conditions", "condition")
         for i, clause in enumerate(flag.when):

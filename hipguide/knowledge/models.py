@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from typing import List, Optional
+from typing import TYPE_CHECKING, List
 
-from sqlalchemy import Column, Float, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import declarative_base, relationship
+from sqlalchemy import Column, Float, ForeignKey, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy.orm import registry, relationship
 
-Base = declarative_base()
+if TYPE_CHECKING:  # SQLAlchemy 1.4 has no typed declarative base without its mypy plugin
+
+    class Base:
+        metadata: MetaData
+
+        def __init__(self, **kwargs: object) -> None: ...
+else:
+    Base = registry().generate_base()
 
 ID = String(64)
 
@@ -20,7 +27,7 @@ class Finding(Base):
     label = Column(Text, nullable=False)
     question = Column(Text)
     why = Column(Text)
-    synonyms: List["FindingSynonym"] = relationship(
+    synonyms: List[FindingSynonym] = relationship(
         "FindingSynonym", back_populates="finding", cascade="all, delete-orphan",
         order_by="FindingSynonym.id",
     )
@@ -49,19 +56,19 @@ class Condition(Base):
     default_triage = Column(String(16), nullable=False)
     when_to_seek_care = Column(Text, nullable=False)
 
-    lay_names: List["ConditionLayName"] = relationship(
+    lay_names: List[ConditionLayName] = relationship(
         "ConditionLayName", cascade="all, delete-orphan", order_by="ConditionLayName.position"
     )
-    advice: List["ConditionAdvice"] = relationship(
+    advice: List[ConditionAdvice] = relationship(
         "ConditionAdvice", cascade="all, delete-orphan", order_by="ConditionAdvice.position"
     )
-    sources: List["ConditionSource"] = relationship(
+    sources: List[ConditionSource] = relationship(
         "ConditionSource", cascade="all, delete-orphan", order_by="ConditionSource.position"
     )
-    finding_links: List["ConditionFinding"] = relationship(
+    finding_links: List[ConditionFinding] = relationship(
         "ConditionFinding", back_populates="condition", cascade="all, delete-orphan"
     )
-    treatment_links: List["ConditionTreatment"] = relationship(
+    treatment_links: List[ConditionTreatment] = relationship(
         "ConditionTreatment", back_populates="condition", cascade="all, delete-orphan",
         order_by="ConditionTreatment.position",
     )
@@ -118,7 +125,7 @@ class Treatment(Base):
     name = Column(Text, nullable=False)
     evidence = Column(String(16), nullable=False)
     statement = Column(Text, nullable=False)
-    synonyms: List["TreatmentSynonym"] = relationship(
+    synonyms: List[TreatmentSynonym] = relationship(
         "TreatmentSynonym", cascade="all, delete-orphan", order_by="TreatmentSynonym.id"
     )
 
@@ -163,11 +170,11 @@ class RedFlag(Base):
     name = Column(Text, nullable=False)
     triage = Column(String(16), nullable=False)
     advice = Column(Text, nullable=False)
-    clauses: List["RedFlagClause"] = relationship(
+    clauses: List[RedFlagClause] = relationship(
         "RedFlagClause", back_populates="red_flag", cascade="all, delete-orphan",
         order_by="RedFlagClause.position",
     )
-    condition_links: List["RedFlagCondition"] = relationship(
+    condition_links: List[RedFlagCondition] = relationship(
         "RedFlagCondition", cascade="all, delete-orphan"
     )
 
@@ -190,7 +197,7 @@ class RedFlagClause(Base):
                          nullable=False)
     position = Column(Integer, nullable=False)
     red_flag: RedFlag = relationship("RedFlag", back_populates="clauses")
-    findings: List["RedFlagClauseFinding"] = relationship(
+    findings: List[RedFlagClauseFinding] = relationship(
         "RedFlagClauseFinding", cascade="all, delete-orphan"
     )
 
@@ -210,10 +217,10 @@ class SeedClaim(Base):
     claim = Column(Text, nullable=False)
     verdict = Column(Text, nullable=False)
     evidence = Column(String(16), nullable=False)
-    condition_links: List["SeedClaimCondition"] = relationship(
+    condition_links: List[SeedClaimCondition] = relationship(
         "SeedClaimCondition", cascade="all, delete-orphan"
     )
-    treatment_links: List["SeedClaimTreatment"] = relationship(
+    treatment_links: List[SeedClaimTreatment] = relationship(
         "SeedClaimTreatment", cascade="all, delete-orphan"
     )
 
@@ -242,6 +249,3 @@ class Setting(Base):
     key = Column(String(64), primary_key=True)
     value = Column(Text, nullable=False)
 
-    @staticmethod
-    def as_float(value: Optional[str], default: float) -> float:
-        return float(value) if value is not None else default

@@ -7,7 +7,7 @@ frozen views, so nothing lazy-loads after the session is closed.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Sequence, Tuple
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -23,7 +23,7 @@ class TreatmentUseView:
     name: str
     evidence: str
     statement: str
-    note: Optional[str]
+    note: str | None
 
 
 @dataclass(frozen=True)
@@ -49,8 +49,8 @@ class FindingView:
     id: str
     type: str
     label: str
-    question: Optional[str]
-    why: Optional[str]
+    question: str | None
+    why: str | None
     synonyms: Tuple[str, ...]
 
 
@@ -90,11 +90,11 @@ class KnowledgeRepository:
         self._session = session
 
     # --- conditions -------------------------------------------------------------------
-    def get_condition(self, condition_id: str) -> Optional[ConditionView]:
+    def get_condition(self, condition_id: str) -> ConditionView | None:
         views = self._conditions(m.Condition.id == condition_id)
         return views[0] if views else None
 
-    def list_conditions(self, kind: Optional[str] = None) -> List[ConditionView]:
+    def list_conditions(self, kind: str | None = None) -> List[ConditionView]:
         return self._conditions(m.Condition.kind == kind if kind else None)
 
     def _conditions(self, where: object) -> List[ConditionView]:
@@ -105,7 +105,7 @@ class KnowledgeRepository:
             selectinload(m.Condition.treatment_links).selectinload(m.ConditionTreatment.treatment),
         ).order_by(m.Condition.id)
         if where is not None:
-            query = query.where(where)  # type: ignore[arg-type]
+            query = query.where(where)
         conditions = self._session.execute(query).scalars().all()
         mappings: Dict[str, List[str]] = {}
         for row in self._session.execute(select(m.ConditionMapping)).scalars():
@@ -133,11 +133,11 @@ class KnowledgeRepository:
         ]
 
     # --- findings and treatments ------------------------------------------------------
-    def get_finding(self, finding_id: str) -> Optional[FindingView]:
+    def get_finding(self, finding_id: str) -> FindingView | None:
         found = self.findings([finding_id])
         return found[0] if found else None
 
-    def findings(self, ids: Optional[Sequence[str]] = None) -> List[FindingView]:
+    def findings(self, ids: Sequence[str] | None = None) -> List[FindingView]:
         query = select(m.Finding).options(selectinload(m.Finding.synonyms)).order_by(m.Finding.id)
         if ids is not None:
             query = query.where(m.Finding.id.in_(list(ids)))
@@ -150,7 +150,7 @@ class KnowledgeRepository:
         """Finding id -> label, for explanations."""
         return dict(self._session.execute(select(m.Finding.id, m.Finding.label)).all())
 
-    def get_treatment(self, treatment_id: str) -> Optional[TreatmentView]:
+    def get_treatment(self, treatment_id: str) -> TreatmentView | None:
         t = self._session.execute(
             select(m.Treatment).options(selectinload(m.Treatment.synonyms))
             .where(m.Treatment.id == treatment_id)
@@ -159,7 +159,7 @@ class KnowledgeRepository:
             return None
         return TreatmentView(t.id, t.name, t.evidence, t.statement, tuple(s.text for s in t.synonyms))
 
-    def seed_claims(self, treatment_id: Optional[str] = None) -> List[SeedClaimView]:
+    def seed_claims(self, treatment_id: str | None = None) -> List[SeedClaimView]:
         query = select(m.SeedClaim).options(
             selectinload(m.SeedClaim.condition_links), selectinload(m.SeedClaim.treatment_links)
         ).order_by(m.SeedClaim.id)
@@ -240,7 +240,7 @@ class KnowledgeRepository:
         def count(model: type, *where: object) -> int:
             query = select(func.count()).select_from(model)
             for clause in where:
-                query = query.where(clause)  # type: ignore[arg-type]
+                query = query.where(clause)
             return int(self._session.execute(query).scalar_one())
 
         return {

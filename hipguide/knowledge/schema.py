@@ -7,13 +7,24 @@ treatment ids, condition ids) are checked by :mod:`hipguide.knowledge.loader`.
 from __future__ import annotations
 
 from enum import Enum
-from typing import Dict, List, Optional
+from typing import TYPE_CHECKING, Dict, List
 
 from pydantic import BaseModel, Extra, Field, confloat, constr, validator
 
-Identifier = constr(regex=r"^[a-z][a-z0-9_]*$")
-RedFlagId = constr(regex=r"^(RF|P)[0-9]+$")
-NonEmptyText = constr(strip_whitespace=True, min_length=1)
+if TYPE_CHECKING:  # mypy sees plain types; pydantic gets the constrained ones
+    Identifier = str
+    RedFlagId = str
+    SeedClaimId = str
+    NonEmptyText = str
+    Score = float
+    Probability = float
+else:
+    Identifier = constr(regex=r"^[a-z][a-z0-9_]*$")
+    RedFlagId = constr(regex=r"^(RF|P)[0-9]+$")
+    SeedClaimId = constr(regex=r"^S[0-9]+$")
+    NonEmptyText = constr(strip_whitespace=True, min_length=1)
+    Score = confloat(ge=-10, le=10)
+    Probability = confloat(gt=0, lt=1)
 
 
 class Evidence(str, Enum):
@@ -66,71 +77,71 @@ class StrictModel(BaseModel):
 
 
 class FindingSpec(StrictModel):
-    id: Identifier  # type: ignore[valid-type]
+    id: Identifier
     type: FindingType
-    label: NonEmptyText  # type: ignore[valid-type]
-    synonyms: List[NonEmptyText] = Field(default_factory=list)  # type: ignore[valid-type]
-    question: Optional[NonEmptyText] = None  # type: ignore[valid-type]
-    why: Optional[NonEmptyText] = None  # type: ignore[valid-type]
+    label: NonEmptyText
+    synonyms: List[NonEmptyText] = Field(default_factory=list)
+    question: NonEmptyText | None = None
+    why: NonEmptyText | None = None
 
     @validator("synonyms", each_item=True)
-    def _lower_case(cls, value: str) -> str:  # noqa: N805
+    def _lower_case(cls, value: str) -> str:
         if value != value.lower():
             raise ValueError(f"synonym {value!r} must be lower case")
         return value
 
     @validator("why", always=True)
-    def _why_goes_with_question(cls, value: Optional[str], values: Dict) -> Optional[str]:  # noqa: N805
+    def _why_goes_with_question(cls, value: str | None, values: Dict) -> str | None:
         if values.get("question") and not value:
             raise ValueError("a finding with a question needs `why` (the reason we ask)")
         return value
 
 
 class Weight(StrictModel):
-    present: Optional[confloat(ge=-10, le=10)] = None  # type: ignore[valid-type]
-    absent: Optional[confloat(ge=-10, le=10)] = None  # type: ignore[valid-type]
+    present: Score | None = None
+    absent: Score | None = None
 
 
 class ConditionFindings(StrictModel):
-    locations: List[Identifier] = Field(default_factory=list)  # type: ignore[valid-type]
-    other_locations: List[Identifier] = Field(default_factory=list)  # type: ignore[valid-type]
-    onset: List[Identifier] = Field(default_factory=list)  # type: ignore[valid-type]
-    triggers: List[Identifier] = Field(default_factory=list)  # type: ignore[valid-type]
-    associated: List[Identifier] = Field(default_factory=list)  # type: ignore[valid-type]
-    usually_absent: List[Identifier] = Field(default_factory=list)  # type: ignore[valid-type]
-    risk_factors: List[Identifier] = Field(default_factory=list)  # type: ignore[valid-type]
+    locations: List[Identifier] = Field(default_factory=list)
+    other_locations: List[Identifier] = Field(default_factory=list)
+    onset: List[Identifier] = Field(default_factory=list)
+    triggers: List[Identifier] = Field(default_factory=list)
+    associated: List[Identifier] = Field(default_factory=list)
+    usually_absent: List[Identifier] = Field(default_factory=list)
+    risk_factors: List[Identifier] = Field(default_factory=list)
 
     def by_category(self) -> Dict[str, List[str]]:
         return {name: list(getattr(self, name)) for name in self.__fields__}
 
 
 class TreatmentUse(StrictModel):
-    treatment: Identifier  # type: ignore[valid-type]
+    treatment: Identifier
     evidence: Evidence
-    note: Optional[NonEmptyText] = None  # type: ignore[valid-type]
+    note: NonEmptyText | None = None
 
 
 class ConditionSpec(StrictModel):
-    id: Identifier  # type: ignore[valid-type]
+    id: Identifier
     kind: ConditionKind
-    name: NonEmptyText  # type: ignore[valid-type]
-    lay_names: List[NonEmptyText] = Field(min_items=1)  # type: ignore[valid-type]
-    summary: NonEmptyText  # type: ignore[valid-type]
-    character: NonEmptyText  # type: ignore[valid-type]
-    onset: NonEmptyText  # type: ignore[valid-type]
-    prior: Optional[confloat(gt=0, lt=1)] = None  # type: ignore[valid-type]
+    name: NonEmptyText
+    lay_names: List[NonEmptyText] = Field(min_items=1)
+    summary: NonEmptyText
+    character: NonEmptyText
+    onset: NonEmptyText
+    prior: Probability | None = None
     findings: ConditionFindings
-    weights: Dict[Identifier, Weight] = Field(default_factory=dict)  # type: ignore[valid-type]
-    self_care: List[NonEmptyText] = Field(default_factory=list)  # type: ignore[valid-type]
-    professional_care: List[NonEmptyText] = Field(default_factory=list)  # type: ignore[valid-type]
+    weights: Dict[Identifier, Weight] = Field(default_factory=dict)
+    self_care: List[NonEmptyText] = Field(default_factory=list)
+    professional_care: List[NonEmptyText] = Field(default_factory=list)
     treatments: List[TreatmentUse] = Field(default_factory=list)
-    when_to_seek_care: NonEmptyText  # type: ignore[valid-type]
+    when_to_seek_care: NonEmptyText
     default_triage: TriageLevel
-    maps_to: List[Identifier] = Field(default_factory=list)  # type: ignore[valid-type]
-    sources: List[NonEmptyText] = Field(min_items=1)  # type: ignore[valid-type]
+    maps_to: List[Identifier] = Field(default_factory=list)
+    sources: List[NonEmptyText] = Field(min_items=1)
 
     @validator("prior", always=True)
-    def _prior_for_ranked_kinds(cls, value: Optional[float], values: Dict) -> Optional[float]:  # noqa: N805
+    def _prior_for_ranked_kinds(cls, value: float | None, values: Dict) -> float | None:
         kind = values.get("kind")
         if kind in (ConditionKind.condition, ConditionKind.mimic) and value is None:
             raise ValueError("conditions and mimics need a prior (they are ranked)")
@@ -140,11 +151,11 @@ class ConditionSpec(StrictModel):
 
 
 class TreatmentSpec(StrictModel):
-    id: Identifier  # type: ignore[valid-type]
-    name: NonEmptyText  # type: ignore[valid-type]
-    synonyms: List[NonEmptyText] = Field(default_factory=list)  # type: ignore[valid-type]
+    id: Identifier
+    name: NonEmptyText
+    synonyms: List[NonEmptyText] = Field(default_factory=list)
     evidence: Evidence
-    statement: NonEmptyText  # type: ignore[valid-type]
+    statement: NonEmptyText
 
 
 class RedFlagKind(str, Enum):
@@ -153,43 +164,49 @@ class RedFlagKind(str, Enum):
 
 
 class RedFlagSpec(StrictModel):
-    id: RedFlagId  # type: ignore[valid-type]
+    id: RedFlagId
     kind: RedFlagKind = RedFlagKind.red_flag
-    name: NonEmptyText  # type: ignore[valid-type]
+    name: NonEmptyText
     triage: TriageLevel
-    conditions: List[Identifier] = Field(min_items=1)  # type: ignore[valid-type]
-    when: List[List[Identifier]] = Field(min_items=1)  # type: ignore[valid-type]
-    advice: NonEmptyText  # type: ignore[valid-type]
+    conditions: List[Identifier] = Field(min_items=1)
+    when: List[List[Identifier]] = Field(min_items=1)
+    advice: NonEmptyText
 
     @validator("when", each_item=True)
-    def _clause_not_empty(cls, value: List[str]) -> List[str]:  # noqa: N805
+    def _clause_not_empty(cls, value: List[str]) -> List[str]:
         if not value:
             raise ValueError("an empty clause would raise the flag for everyone")
         return value
 
 
 class SeedClaimSpec(StrictModel):
-    id: constr(regex=r"^S[0-9]+$")  # type: ignore[valid-type]
-    claim: NonEmptyText  # type: ignore[valid-type]
-    verdict: NonEmptyText  # type: ignore[valid-type]
+    id: SeedClaimId
+    claim: NonEmptyText
+    verdict: NonEmptyText
     evidence: Evidence
-    conditions: List[Identifier] = Field(default_factory=list)  # type: ignore[valid-type]
-    treatments: List[Identifier] = Field(default_factory=list)  # type: ignore[valid-type]
+    conditions: List[Identifier] = Field(default_factory=list)
+    treatments: List[Identifier] = Field(default_factory=list)
 
 
 class CategoryWeight(StrictModel):
-    present: confloat(ge=-10, le=10)  # type: ignore[valid-type]
-    absent: confloat(ge=-10, le=10)  # type: ignore[valid-type]
+    present: Score
+    absent: Score
 
 
 class ScoringSpec(StrictModel):
     category_weights: Dict[str, CategoryWeight]
-    unlisted_location_present: confloat(ge=-10, le=0)  # type: ignore[valid-type]
-    likely_threshold: confloat(gt=0, lt=1)  # type: ignore[valid-type]
+    unlisted_location_present: Score
+    likely_threshold: Probability
     max_likely: int = Field(ge=1, le=5)
 
+    @validator("unlisted_location_present")
+    def _not_positive(cls, value: float) -> float:
+        if value > 0:
+            raise ValueError("a location the condition does not list cannot argue for it")
+        return value
+
     @validator("category_weights")
-    def _every_category(cls, value: Dict[str, CategoryWeight]) -> Dict[str, CategoryWeight]:  # noqa: N805
+    def _every_category(cls, value: Dict[str, CategoryWeight]) -> Dict[str, CategoryWeight]:
         missing = set(ConditionFindings.__fields__) - set(value)
         extra = set(value) - set(ConditionFindings.__fields__)
         if missing or extra:

@@ -12,19 +12,17 @@ import os
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import Iterator
 
-from sqlalchemy import event
+from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
-
-from sqlalchemy import create_engine
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATABASE_PATH = PROJECT_ROOT / "var" / "hipguide.db"
 
 
-def database_url(url: Optional[str] = None) -> str:
+def database_url(url: str | None = None) -> str:
     """The URL to use: the argument, else ``DATABASE_URL``, else the SQLite file in var/."""
     return url or os.environ.get("DATABASE_URL") or f"sqlite:///{DEFAULT_DATABASE_PATH}"
 
@@ -53,18 +51,18 @@ def make_engine(url: str) -> Engine:
 
 
 @lru_cache(maxsize=8)
-def get_engine(url: Optional[str] = None) -> Engine:
+def get_engine(url: str | None = None) -> Engine:
     """The shared engine for ``url`` (resolved with :func:`database_url`), made on first use."""
     return make_engine(database_url(url))
 
 
 @lru_cache(maxsize=8)
-def get_sessionmaker(url: Optional[str] = None) -> sessionmaker:
+def get_sessionmaker(url: str | None = None) -> sessionmaker:
     return sessionmaker(bind=get_engine(url), future=True, expire_on_commit=False)
 
 
 @contextmanager
-def session_scope(url: Optional[str] = None) -> Iterator[Session]:
+def session_scope(url: str | None = None) -> Iterator[Session]:
     """One short unit of work: commit on success, roll back on error, always close."""
     session: Session = get_sessionmaker(url)()
     try:

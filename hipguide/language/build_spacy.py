@@ -15,7 +15,7 @@ import json
 import shutil
 import sys
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List
 
 from hipguide.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, KnowledgeError, load_knowledge
 from hipguide.language.vocabulary import SurfaceForm, surface_forms
@@ -95,7 +95,7 @@ def build(output: Path = DEFAULT_OUTPUT, knowledge: Path = DEFAULT_KNOWLEDGE_DIR
     return True
 
 
-def main(argv: Optional[list] = None) -> int:
+def main(argv: list | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
     parser.add_argument("--force", action="store_true")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Optional
 
 from hipguide.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, KnowledgeError, load_knowledge
 from hipguide.language.vocabulary import lookup_tables
@@ -37,7 +36,7 @@ def expected_files(knowledge: Path = DEFAULT_KNOWLEDGE_DIR) -> dict:
     return {GENERATED_DIR / "lookups.yml": render_lookups(knowledge)}
 
 
-def main(argv: Optional[list] = None) -> int:
+def main(argv: list | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="fail if a generated file is stale")
     args = parser.parse_args(argv)

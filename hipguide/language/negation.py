@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
-from typing import List, Optional, Sequence, Tuple
+from typing import List, Sequence, Tuple
 
 
 class Assertion(str, Enum):
@@ -92,7 +92,7 @@ def _cues(tokens: Sequence[str]) -> List[Tuple[int, int, Assertion]]:
 
 
 def assertion_for(tokens: Sequence[str], mention: Mention,
-                  mentions: Sequence[Mention] = ()) -> Optional[Assertion]:
+                  mentions: Sequence[Mention] = ()) -> Assertion | None:
     """The assertion status of ``mention`` among lower-cased ``tokens``.
 
     ``mentions`` are all finding mentions of the sentence: the scope budget does not
@@ -101,7 +101,7 @@ def assertion_for(tokens: Sequence[str], mention: Mention,
     """
     lowered = [t.lower() for t in tokens]
     inside_mentions = {i for m in mentions for i in range(m.start, m.end)}
-    status: Optional[Assertion] = None
+    status: Assertion | None = None
     for start, end, kind in _cues(lowered):
         if start >= mention.start:
             break

@@ -8,7 +8,7 @@ the domain responses and the knowledge data.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Dict, List, Mapping, Sequence, Tuple
 
 from hipguide.reasoning.findings import Findings, FindingState
 from hipguide.reasoning.ranking import (
@@ -104,7 +104,7 @@ def assess(model: RankingModel, rules: Sequence[RedFlagRule], findings: Findings
     )
 
 
-def new_red_flags(before: Optional[Sequence[str]], hits: Sequence[RedFlagHit]) -> List[RedFlagHit]:
+def new_red_flags(before: Sequence[str] | None, hits: Sequence[RedFlagHit]) -> List[RedFlagHit]:
     """Hits not yet announced in this conversation."""
     seen = set(before or [])
     return [h for h in hits if h.id not in seen]

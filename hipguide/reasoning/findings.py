@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import Enum
-from typing import Dict, Mapping, Optional
+from typing import Dict, Mapping
 
 
 class FindingState(str, Enum):
@@ -20,7 +20,7 @@ Findings = Dict[str, FindingState]
 AGE_NOT_GIVEN = -1.0
 
 
-def parse_findings(raw: Optional[Mapping[str, str]]) -> Findings:
+def parse_findings(raw: Mapping[str, str] | None) -> Findings:
     """Findings from their stored form (a slot's dict of id -> state), ignoring junk."""
     result: Findings = {}
     for key, value in (raw or {}).items():
@@ -38,7 +38,7 @@ def merge(known: Findings, update: Mapping[str, FindingState]) -> Findings:
     return merged
 
 
-def derived_from_age(age: Optional[float]) -> Findings:
+def derived_from_age(age: float | None) -> Findings:
     """Age-band findings (``age_under_16`` ...) for an age in years."""
     if age is None or age < 0:
         return {}
@@ -51,7 +51,7 @@ def derived_from_age(age: Optional[float]) -> Findings:
     return {k: FindingState.present if v else FindingState.absent for k, v in bands.items()}
 
 
-def derived_from_duration(days: Optional[float]) -> Findings:
+def derived_from_duration(days: float | None) -> Findings:
     if days is None:
         return {}
     return {
@@ -90,7 +90,7 @@ class Quantity:
     text: str
 
 
-def find_duration(text: str) -> Optional[Quantity]:
+def find_duration(text: str) -> Quantity | None:
     """Days in phrases like "3 weeks", "a couple of months", "two days"; None if absent."""
     match = _DURATION.search(text or "")
     if not match:
@@ -101,7 +101,7 @@ def find_duration(text: str) -> Optional[Quantity]:
     return Quantity(days, match.start(), match.end(), match.group(0).strip())
 
 
-def find_age(text: str) -> Optional[Quantity]:
+def find_age(text: str) -> Quantity | None:
     """An age in years from "i'm 61", "52 years old", "aged 40", "34f" or a bare "61"."""
     for match in _AGE.finditer(text or ""):
         group = next(name for name in "abcd" if match.group(name) is not None)
@@ -111,11 +111,11 @@ def find_age(text: str) -> Optional[Quantity]:
     return None
 
 
-def parse_duration_days(text: str) -> Optional[float]:
+def parse_duration_days(text: str) -> float | None:
     found = find_duration(text)
     return found.value if found else None
 
 
-def parse_age(text: str) -> Optional[int]:
+def parse_age(text: str) -> int | None:
     found = find_age(text)
     return int(found.value) if found else None

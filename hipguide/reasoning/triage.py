@@ -8,7 +8,7 @@ flags and of the likely conditions' default levels.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, List, Optional, Sequence, Tuple
+from typing import Iterable, List, Sequence, Tuple
 
 from hipguide.reasoning.findings import Findings, FindingState
 from hipguide.reasoning.ranking import RankedCondition
@@ -21,7 +21,7 @@ def urgency(level: str) -> int:
     return TRIAGE_ORDER.index(level)
 
 
-def most_urgent(levels: Iterable[Optional[str]]) -> Optional[str]:
+def most_urgent(levels: Iterable[str | None]) -> str | None:
     known = [level for level in levels if level]
     return max(known, key=urgency) if known else None
 

@@ -9,13 +9,12 @@ import argparse
 import signal
 import sys
 import time
-from typing import Optional
 
 from hipguide.tools.servers import Servers, StartupError
 from hipguide.tools.train import model_path
 
 
-def main(argv: Optional[list] = None) -> int:
+def main(argv: list | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rasa-port", type=int, default=5005)
     parser.add_argument("--action-port", type=int, default=5055)

@@ -18,7 +18,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Dict, List, Optional
+from typing import IO, Dict, List
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -51,9 +51,9 @@ def write_endpoints(path: Path, action_port: int) -> Path:
     return path
 
 
-def _get(url: str, timeout: float = 2.0) -> Optional[int]:
+def _get(url: str, timeout: float = 2.0) -> int | None:
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 (loopback)
+        with urllib.request.urlopen(url, timeout=timeout) as response:
             return int(response.status)
     except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
         return None
@@ -108,7 +108,7 @@ class Servers:
             args += ["--enable-api", "--auth-token", token]
         return args
 
-    def start(self, timeout: float = 240.0) -> "Servers":
+    def start(self, timeout: float = 240.0) -> Servers:
         for port in (self.rasa_port, self.action_port):
             if port_in_use(port):
                 raise StartupError(f"port {port} is already in use; set RASA_PORT / ACTION_PORT")
@@ -131,7 +131,7 @@ class Servers:
             for name, url in list(pending.items()):
                 if _get(url) == 200:
                     pending.pop(name)
-            for process, name in zip(self.processes, ("actions", "rasa")):
+            for process, name in zip(self.processes, ("actions", "rasa"), strict=True):
                 if process.poll() is not None:
                     raise StartupError(f"{name} server exited early:\n{self.log_tail(name)}")
             time.sleep(0.5)
@@ -152,7 +152,7 @@ class Servers:
         body = json.dumps({"sender": sender, "message": message}).encode()
         request = urllib.request.Request(self.rest_url, data=body,
                                          headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             return list(json.loads(response.read()))
 
     def stop(self) -> None:

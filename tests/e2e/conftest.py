@@ -27,7 +27,7 @@ class RunningAssistant:
     def tracker(self, sender: str) -> Dict[str, Any]:
         url = (f"http://127.0.0.1:{self.servers.rasa_port}/conversations/{sender}/tracker"
                f"?token={self.token}")
-        with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 (loopback)
+        with urllib.request.urlopen(url, timeout=30) as response:
             return dict(json.loads(response.read()))
 
 

@@ -95,5 +95,5 @@ def test_the_http_api_requires_the_token(assistant) -> None:  # type: ignore[no-
 
     url = f"http://127.0.0.1:{assistant.servers.rasa_port}/conversations/x/tracker"
     with pytest.raises(urllib.error.HTTPError) as caught:
-        urllib.request.urlopen(url, timeout=10)  # noqa: S310
+        urllib.request.urlopen(url, timeout=10)
     assert caught.value.code == 401

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+from sqlalchemy.orm import Session
 
 from hipguide.knowledge import build as build_module
 from hipguide.knowledge.build import build_database, current_fingerprint, fingerprint
 from hipguide.knowledge.loader import load_knowledge
 from hipguide.knowledge.repository import KnowledgeRepository
 from hipguide.knowledge.session import make_engine
-from sqlalchemy.orm import Session
 
 
 def _repository_counts(url: str) -> dict:

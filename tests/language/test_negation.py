@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import List, Optional, Tuple
+from typing import List, Tuple
 
 import pytest
 
 from hipguide.language.negation import Assertion, Mention, assertion_for
 
 
-def status(sentence: str, target: str) -> Optional[Assertion]:
+def status(sentence: str, target: str) -> Assertion | None:
     tokens = sentence.lower().replace(",", " ,").split()
     words = target.split()
     start = next(i for i in range(len(tokens)) if tokens[i:i + len(words)] == words)
@@ -33,7 +33,7 @@ def status(sentence: str, target: str) -> Optional[Assertion]:
     ("without any fever", "fever", Assertion.negated),
     ("never had a stress fracture", "stress fracture", Assertion.negated),
 ])
-def test_assertion(sentence: str, target: str, expected: Optional[Assertion]) -> None:
+def test_assertion(sentence: str, target: str, expected: Assertion | None) -> None:
     assert status(sentence, target) == expected
 
 
