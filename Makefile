@@ -53,11 +53,13 @@ lint: $(STAMP) ## ruff and mypy
 	$(VENV)/bin/ruff check hipguide hipguide_rasa actions tests
 	$(VENV)/bin/mypy
 
-validate: db generate ## Validate the knowledge data and the Rasa training data
+validate: $(STAMP) ## Check knowledge files, generated NLU files and Rasa training data
+	$(PY) -m hipguide.knowledge.build --check
+	$(PY) -m hipguide.language.generate --check
 	$(RASA) data validate --fail-on-warnings
 
 lock: $(STAMP) ## Rewrite constraints.txt from the current .venv
 	$(PY) -m pip freeze --exclude-editable | grep -v '^hipguide' > constraints.txt.new && mv constraints.txt.new constraints.txt
 
 clean: ## Remove generated artefacts (keeps .venv)
-	rm -rf build models var results .rasa data/nlu/generated
+	rm -rf build models var results .rasa
