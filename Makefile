@@ -12,7 +12,7 @@ export RASA_TELEMETRY_ENABLED ?= false
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 
-.PHONY: help install db nlp generate train run test test-fast lint types validate clean lock
+.PHONY: help install db nlp generate train run test test-fast lint types validate clean lock eval-nlu
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -63,3 +63,6 @@ lock: $(STAMP) ## Rewrite constraints.txt from the current .venv
 
 clean: ## Remove generated artefacts (keeps .venv)
 	rm -rf build models var results .rasa
+
+eval-nlu: train ## Measure NLU on the held-out set (tests/nlu) and record docs/benchmarks.md
+	$(PY) -m hipguide.tools.eval_nlu

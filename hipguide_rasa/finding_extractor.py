@@ -19,7 +19,7 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from hipguide.language.negation import Mention, assertion_for
-from hipguide.reasoning.findings import find_age, find_duration
+from hipguide.reasoning.findings import find_age, find_duration, find_severity
 
 
 @DefaultV1Recipe.register(
@@ -34,7 +34,7 @@ class FindingEntityExtractor(GraphComponent, EntityExtractorMixin):
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        return {"extract_age": True, "extract_duration": True}
+        return {"extract_age": True, "extract_duration": True, "extract_severity": True}
 
     def __init__(self, config: Dict[str, Any]) -> None:
         self._config = config
@@ -82,6 +82,9 @@ class FindingEntityExtractor(GraphComponent, EntityExtractorMixin):
         duration = find_duration(text) if self._config["extract_duration"] else None
         if duration is not None:
             found.append(self._entity("duration", duration.start, duration.end, duration.text))
+        severity = find_severity(text) if self._config["extract_severity"] else None
+        if severity is not None:
+            found.append(self._entity("severity", severity.start, severity.end, severity.text))
         return found
 
     @staticmethod

@@ -111,6 +111,31 @@ def find_age(text: str) -> Quantity | None:
     return None
 
 
+_SEVERITY_SCORE = re.compile(r"\b(?P<n>10|[0-9])(?:\.5)?\s*(?:/|out of|outta)\s*10\b", re.IGNORECASE)
+_SEVERITY_WORDS = {
+    "mild": "mild", "slight": "mild", "niggle": "mild", "niggly": "mild", "twinge": "mild",
+    "moderate": "moderate", "fairly bad": "moderate", "quite bad": "moderate",
+    "severe": "severe", "agony": "severe", "agonising": "severe", "agonizing": "severe",
+    "excruciating": "severe", "unbearable": "severe", "worst pain": "severe",
+    "really bad": "severe", "very bad": "severe",
+}
+_SEVERITY_WORD = re.compile(
+    r"\b(" + "|".join(sorted(map(re.escape, _SEVERITY_WORDS), key=len, reverse=True)) + r")\b",
+    re.IGNORECASE,
+)
+
+
+def find_severity(text: str) -> Optional[Quantity]:
+    """Severity as "N/10" for a score, else mild | moderate | severe; value in ``text``."""
+    match = _SEVERITY_SCORE.search(text or "")
+    if match:
+        return Quantity(float(match.group("n")), match.start(), match.end(), f"{match.group('n')}/10")
+    match = _SEVERITY_WORD.search(text or "")
+    if match:
+        return Quantity(0.0, match.start(), match.end(), _SEVERITY_WORDS[match.group(1).lower()])
+    return None
+
+
 def parse_duration_days(text: str) -> float | None:
     found = find_duration(text)
     return found.value if found else None
