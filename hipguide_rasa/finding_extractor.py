@@ -18,6 +18,7 @@ from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from hipguide.language.build_spacy import SPANS_KEY
 from hipguide.language.negation import Mention, assertion_for
 from hipguide.reasoning.findings import find_age, find_duration, find_severity
 
@@ -47,24 +48,27 @@ class FindingEntityExtractor(GraphComponent, EntityExtractorMixin):
     def process(self, messages: List[Message], model: SpacyModel) -> List[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
-            extracted = self.add_extractor_name(self.extract(text, model))
+            intent = (message.get("intent") or {}).get("name")
+            extracted = self.add_extractor_name(self.extract(text, model, intent))
             message.set(ENTITIES, message.get(ENTITIES, []) + extracted, add_to_output=True)
         return messages
 
-    def extract(self, text: str, model: SpacyModel) -> List[Dict[str, Any]]:
+    def extract(self, text: str, model: SpacyModel, intent: str | None = None) -> List[Dict[str, Any]]:
+        """Entities of ``text``; ``intent`` decides between overlapping names and findings."""
         lowered = text.lower()
         if len(lowered) != len(text):  # keep character offsets valid
             lowered = text
         doc = model.model(lowered)
         tokens = [t.text for t in doc]
-        mentions = [Mention(e.start, e.end) for e in doc.ents]
+        chosen = self._resolve(list(doc.ents), list(doc.spans.get(SPANS_KEY, [])), intent)
+        mentions = [Mention(e.start, e.end) for e in chosen]
         entities: List[Dict[str, Any]] = []
-        for ent, mention in zip(doc.ents, mentions, strict=True):
+        for ent, mention in zip(chosen, mentions, strict=True):
             entity: Dict[str, Any] = {
                 "entity": ent.label_,
                 "start": ent.start_char,
                 "end": ent.end_char,
-                "value": ent.ent_id_ or ent.text,
+                "value": ent.id_ or ent.text,
                 "confidence_entity": 1.0,
             }
             role = assertion_for(tokens, mention, mentions)
@@ -73,6 +77,32 @@ class FindingEntityExtractor(GraphComponent, EntityExtractorMixin):
             entities.append(entity)
         entities.extend(self._quantities(text))
         return entities
+
+    @staticmethod
+    def _resolve(findings: List[Any], others: List[Any], intent: str | None) -> List[Any]:
+        """Choose between finding mentions and overlapping treatment or condition names.
+
+        When the person asks about a treatment or a condition, the name wins ("does
+        stretching help?", "what is sciatica?"); otherwise the findings win ("outer hip
+        pain keeps me up", "yoga stretches make it worse"). Spans that overlap nothing are
+        always kept; of overlapping names the longest is kept.
+        """
+        def overlaps(a: Any, b: Any) -> bool:
+            return bool(a.start < b.end and b.start < a.end)
+
+        others = sorted(others, key=lambda s: (-(s.end - s.start), s.start))
+        kept_others: List[Any] = []
+        for span in others:
+            if not any(overlaps(span, k) for k in kept_others):
+                kept_others.append(span)
+        preferred = {"ask_treatment": "treatment", "ask_condition_info": "condition"}.get(intent or "")
+        result = []
+        for span in kept_others:
+            clashing = [f for f in findings if overlaps(f, span)]
+            if not clashing or span.label_ == preferred:
+                result.append(span)
+                findings = [f for f in findings if f not in clashing]
+        return sorted([*findings, *result], key=lambda s: s.start)
 
     def _quantities(self, text: str) -> List[Dict[str, Any]]:
         found: List[Dict[str, Any]] = []

@@ -23,7 +23,9 @@ from hipguide.language.vocabulary import SurfaceForm, surface_forms
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_OUTPUT = PROJECT_ROOT / "build" / "spacy" / "hipguide_en"
 FINGERPRINT_FILE = "hipguide_fingerprint.txt"
-PIPELINE_VERSION = "1"  # bump when the assembly below changes
+PIPELINE_VERSION = "2"  # bump when the assembly below changes
+SPANS_KEY = "hipguide"
+OVERLAPPING_ENTITIES = {"treatment", "condition"}
 
 
 def _blank_pipeline() -> Any:
@@ -79,9 +81,16 @@ def build(output: Path = DEFAULT_OUTPUT, knowledge: Path = DEFAULT_KNOWLEDGE_DIR
     if not force and marker.exists() and marker.read_text().strip() == fingerprint:
         return False
     nlp = _blank_pipeline()
-    patterns = patterns_for(forms, nlp)  # before the ruler exists: tokens and lemmas only
+    # Patterns are made before the rulers exist (tokens and lemmas only). Findings go to
+    # doc.ents (no overlaps: the longest match wins). Treatments and conditions go to
+    # doc.spans[SPANS_KEY] so that "outer hip pain" can be both the finding mentions and a
+    # lay name of a condition; the extractor picks one by the message's intent.
+    findings = [f for f in forms if f.entity not in OVERLAPPING_ENTITIES]
+    others = [f for f in forms if f.entity in OVERLAPPING_ENTITIES]
     ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True, "validate": True})
-    ruler.add_patterns(patterns)
+    ruler.add_patterns(patterns_for(findings, nlp))
+    span_ruler = nlp.add_pipe("span_ruler", config={"spans_key": SPANS_KEY, "validate": True})
+    span_ruler.add_patterns(patterns_for(others, nlp))
     nlp.meta["name"] = "hipguide_en"
     nlp.meta["version"] = "0.1.0"
     nlp.meta["description"] = "HipGuide tokenizer, lookup lemmatizer and knowledge entity ruler"

@@ -20,7 +20,7 @@ class Assertion(str, Enum):
 
 # Single-token triggers. "n't" is how spaCy splits "don't", "can't", "haven't".
 NEGATION_TRIGGERS = {
-    "no", "not", "n't", "never", "without", "none", "neither", "nor", "denies", "deny",
+    "no", "not", "n't", "nt", "never", "without", "none", "neither", "nor", "denies", "deny",
     "nope", "nah", "nothing", "free", "cant", "dont", "didnt", "havent", "hasnt", "isnt",
     "wasnt", "doesnt", "arent", "aint",
 }
@@ -38,13 +38,17 @@ UNCERTAINTY_PHRASES: Tuple[Tuple[str, ...], ...] = (
 PSEUDO_NEGATIONS: Tuple[Tuple[str, ...], ...] = (
     ("not", "only"), ("no", "better"), ("not", "better"), ("no", "worse"), ("no", "change"),
     ("not", "just"), ("no", "matter"), ("not", "really", "sure"), ("no", "longer"),
-    ("not", "getting", "better"), ("no", "doubt"), ("can", "not", "bear"),
+    ("not", "getting", "better"), ("no", "doubt"), ("without", "trying"),
+    ("without", "meaning", "to"), ("no", "reason"), ("not", "much", "better"),
 )
+# Words right after a mention that deny it ("bladder fine", "bowels normal").
+POST_NEGATIONS = {"fine", "ok", "okay", "normal", "absent", "gone", "resolved"}
+POST_SCOPE_TOKENS = 2
 # Words that end a trigger's scope.
 SCOPE_TERMINATORS = {
     "but", "although", "though", "however", "except", "yet", "still", "apart", "aside",
     "which", "whereas", "while", ".", ";", "!", "?", ":", "because", "since", "so",
-    "then", "when", "now",
+    "then", "when", "now", "just", "besides", "otherwise",
 }
 MAX_SCOPE_TOKENS = 8
 
@@ -105,8 +109,8 @@ def assertion_for(tokens: Sequence[str], mention: Mention,
     for start, end, kind in _cues(lowered):
         if start >= mention.start:
             break
-        if end > mention.start:
-            continue
+        if end > mention.start or any(i in inside_mentions for i in range(start, end)):
+            continue  # a cue that is part of a finding's own wording ("can't walk")
         distance = sum(1 for i in range(end, mention.start) if i not in inside_mentions)
         between = lowered[end : mention.start]
         if any(tok in SCOPE_TERMINATORS for tok in between):
@@ -114,4 +118,11 @@ def assertion_for(tokens: Sequence[str], mention: Mention,
         if distance > MAX_SCOPE_TOKENS:
             continue
         status = kind  # the nearest open cue wins
+    if status is None:
+        after = lowered[mention.end : mention.end + POST_SCOPE_TOKENS + 1]
+        for offset, token in enumerate(after):
+            if token in SCOPE_TERMINATORS or (mention.end + offset) in inside_mentions:
+                break
+            if token in POST_NEGATIONS:
+                return Assertion.negated
     return status

@@ -39,6 +39,8 @@ def spelling_variants(text: str) -> List[str]:
     """The phrase plus its apostrophe, hyphen and contraction variants, lower-cased."""
     base = text.lower().strip()
     variants = {base, base.replace("-", " "), base.replace("'", "")}
+    if re.search(r"\bmy\b", base):  # "outside of my hip" -> "... his hip", "... the hip"
+        variants |= {re.sub(r"\bmy\b", pronoun, base) for pronoun in ("his", "her", "their", "the")}
     for plain, alternatives in _CONTRACTIONS.items():
         if re.search(rf"\b{re.escape(plain)}\b", base):
             for alt in alternatives:

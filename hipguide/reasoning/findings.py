@@ -62,19 +62,23 @@ def derived_from_duration(days: float | None) -> Findings:
 
 _NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "couple": 2,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "couple": 2, "last": 1, "past": 1,
     "few": 3, "several": 4, "fortnight": 1,
 }
 _UNIT_DAYS = {"day": 1, "week": 7, "fortnight": 14, "month": 30, "year": 365}
 _DURATION = re.compile(
-    r"\b(?P<num>\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
-    r"twelve|couple|few|several)?\s*(?:of\s+)?(?:a\s+)?(?P<unit>day|week|fortnight|month|year)s?\b(?![\s-]*old)",
+    r"\b(?:a\s+)?(?P<num>\d+(?:\.\d+)?|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+    r"twelve|couple|few|several|last|past)\s*(?:of\s+)?(?P<unit>day|week|fortnight|month|year)s?\b(?![\s-]*(?:old|ago))",
     re.IGNORECASE,
 )
 _AGE = re.compile(
     r"\b(?:i'?m|i am|im|aged?|age)\s+(?P<a>\d{1,3})\b(?!\s*(?:days?|weeks?|months?|%))"
     r"|\b(?P<b>\d{1,3})[\s-]*(?:years?|yrs?)[\s-]*old\b"
     r"|\b(?P<c>\d{1,3})\s*(?:y/o|yo|m|f|male|female)\b"
+    r"|\b(?:he|she|they)(?:'s|\s+is|\s+are)\s+(?:only\s+|just\s+)?(?P<e>\d{1,2})\b(?!\s*(?:/|out of|%))"
+    r"|\b(?:son|daughter|child|kid|boy|girl|teen|teenager)(?:\s+is)?(?:\s+aged)?\s+"
+    r"(?P<f>\d{1,2})\b(?!\s*(?:/|out of|%))"
+    r"|\b(?:woman|man|lady|guy|female|male|runner)\s+of\s+(?P<g>\d{1,3})\b"
     r"|^\s*(?P<d>\d{1,3})\s*$",
     re.IGNORECASE,
 )
@@ -104,7 +108,7 @@ def find_duration(text: str) -> Quantity | None:
 def find_age(text: str) -> Quantity | None:
     """An age in years from "i'm 61", "52 years old", "aged 40", "34f" or a bare "61"."""
     for match in _AGE.finditer(text or ""):
-        group = next(name for name in "abcd" if match.group(name) is not None)
+        group = next(name for name in "abcdefg" if match.group(name) is not None)
         value = int(match.group(group))
         if 1 <= value <= 110:
             return Quantity(value, match.start(group), match.end(group), match.group(group))
@@ -113,7 +117,7 @@ def find_age(text: str) -> Quantity | None:
 
 _SEVERITY_SCORE = re.compile(r"\b(?P<n>10|[0-9])(?:\.5)?\s*(?:/|out of|outta)\s*10\b", re.IGNORECASE)
 _SEVERITY_WORDS = {
-    "mild": "mild", "slight": "mild", "niggle": "mild", "niggly": "mild", "twinge": "mild",
+    "mild": "mild", "slight": "mild",
     "moderate": "moderate", "fairly bad": "moderate", "quite bad": "moderate",
     "severe": "severe", "agony": "severe", "agonising": "severe", "agonizing": "severe",
     "excruciating": "severe", "unbearable": "severe", "worst pain": "severe",
@@ -125,11 +129,12 @@ _SEVERITY_WORD = re.compile(
 )
 
 
-def find_severity(text: str) -> Optional[Quantity]:
+def find_severity(text: str) -> Quantity | None:
     """Severity as "N/10" for a score, else mild | moderate | severe; value in ``text``."""
     match = _SEVERITY_SCORE.search(text or "")
     if match:
-        return Quantity(float(match.group("n")), match.start(), match.end(), f"{match.group('n')}/10")
+        score = match.group("n")
+        return Quantity(float(score), match.start(), match.end(), f"{score}/10")
     match = _SEVERITY_WORD.search(text or "")
     if match:
         return Quantity(0.0, match.start(), match.end(), _SEVERITY_WORDS[match.group(1).lower()])

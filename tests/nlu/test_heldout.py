@@ -1,0 +1,54 @@
+"""NLU regression check: the trained model must meet the targets on the held-out set."""
+
+from __future__ import annotations
+
+import pytest
+
+from hipguide.tools.eval_nlu import failures, load_heldout, parse_line, score
+
+pytestmark = pytest.mark.servers  # needs the trained model
+
+
+def test_heldout_set_is_large_and_never_trained_on() -> None:
+    from pathlib import Path
+
+    import yaml
+
+    examples = load_heldout()
+    assert len(examples) >= 250
+    trained = set()
+    for path in Path("data/nlu").glob("*.yml"):
+        for block in yaml.safe_load(path.read_text())["nlu"]:
+            if "intent" in block:
+                trained |= {line[2:].strip().lower() for line in block["examples"].splitlines()
+                            if line.strip().startswith("- ")}
+    overlap = [e.text for e in examples if e.text.lower() in trained]
+    assert overlap == [], f"held-out messages found in the training data: {overlap}"
+
+
+def test_parse_line_reads_roles_and_offsets() -> None:
+    example = parse_line("describe_symptoms | no [fever](symptom:fever:negated) but [groin](body_location:groin) pain")
+    assert example is not None
+    assert example.text == "no fever but groin pain"
+    fever, groin = example.entities
+    assert (fever.start, fever.end, fever.value, fever.role) == (3, 8, "fever", "negated")
+    assert example.text[groin.start:groin.end] == "groin" and groin.role is None
+
+
+def test_the_trained_model_meets_the_nlu_targets() -> None:
+    from hipguide.tools.eval_nlu import evaluate
+    from hipguide.tools.train import train
+
+    result = evaluate(train())
+    assert failures(result) == [], failures(result)
+
+
+def test_score_detects_a_lost_red_flag() -> None:
+    [example] = [parse_line("describe_symptoms | [numb when I wipe](symptom:saddle_numbness)")]
+    assert example is not None
+    prediction = {"intent": {"name": "describe_symptoms"},
+                  "entities": [{"entity": "symptom", "value": "saddle_numbness", "role": "negated",
+                                "start": 0, "end": 17}]}
+    result = score([example], [prediction], {"saddle_numbness"})
+    assert result["negation_role_accuracy"] == 0.0
+    assert len(result["red_flag_findings_lost_to_negation"]) == 1
