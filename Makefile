@@ -66,3 +66,6 @@ clean: ## Remove generated artefacts (keeps .venv)
 
 eval-nlu: train ## Measure NLU on the held-out set (tests/nlu) and record docs/benchmarks.md
 	$(PY) -m hipguide.tools.eval_nlu
+
+eval-dialogue: train ## Simulated patients through the running servers (tests/dialogue/cases.yml)
+	$(PY) -m hipguide.tools.eval_dialogue

@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import knowledge
-from actions.conversation_state import current_findings
+from actions.conversation_state import known_findings
 from hipguide.knowledge.repository import ConditionView
 from hipguide.reasoning.assessment import Assessment, assess
 from hipguide.reasoning.triage import most_urgent
@@ -25,7 +25,7 @@ class ActionAssess(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[EventType]:
         data = knowledge.reasoning_data()
-        result = assess(data.model, data.rules, current_findings(tracker), data.labels)
+        result = assess(data.model, data.rules, known_findings(tracker), data.labels, data.absent_labels)
         views = {c.id: c for c in knowledge.conditions(result.likely_ids)}
         self._say_causes(dispatcher, result, views)
         # The triage level never drops below what a red flag already raised it to.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable
+from typing import Any, Dict, Iterable, Mapping
 
 from rasa_sdk import Tracker
 
@@ -14,7 +14,11 @@ from hipguide.reasoning.findings import (
     merge,
     parse_duration_days,
     parse_findings,
+    with_implications,
 )
+
+ANSWER_STATES = {"affirm": FindingState.present, "deny": FindingState.absent,
+                 "unsure": FindingState.unknown}
 
 FINDING_ENTITIES = {"body_location", "side", "onset", "symptom", "activity", "event", "risk_factor"}
 ROLE_STATES = {None: FindingState.present, "negated": FindingState.absent,
@@ -56,14 +60,36 @@ def latest_duration_days(tracker: Tracker) -> float | None:
     return float(value) if value is not None else None
 
 
-def current_findings(tracker: Tracker) -> Findings:
-    """What was known before this message, updated with this message's statements."""
+def answered_question(tracker: Tracker, yes_means: Mapping[str, str]) -> Findings:
+    """A yes / no / not sure reply to the pending follow-up question, as a finding."""
+    pending = tracker.get_slot("pending_question")
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    state = ANSWER_STATES.get(intent or "")
+    if not pending or state is None:
+        return {}
+    if state != FindingState.unknown and yes_means.get(pending) == "absent":
+        state = FindingState.absent if state == FindingState.present else FindingState.present
+    return {pending: state}
+
+
+def current_findings(tracker: Tracker, yes_means: Mapping[str, str] | None = None) -> Findings:
+    """What was known before this message, updated with this message's statements.
+
+    A yes/no answer to the pending question counts as a statement about that finding;
+    an explicit mention in the same message wins over it.
+    """
     known = parse_findings(tracker.get_slot("findings"))
     stated = findings_from_entities(tracker.latest_message.get("entities", []))
+    answered = answered_question(tracker, yes_means or {})
     derived = {**derived_from_age(latest_age(tracker)),
                **derived_from_duration(latest_duration_days(tracker))}
-    return merge(merge(known, derived), stated)
+    return with_implications(merge(merge(merge(known, derived), answered), stated))
 
 
 def serialise(findings: Findings) -> Dict[str, str]:
     return {k: v.value for k, v in sorted(findings.items())}
+
+
+def known_findings(tracker: Tracker) -> Findings:
+    """The findings slot as it stands (slot extraction has already applied this message)."""
+    return with_implications(parse_findings(tracker.get_slot("findings")))

@@ -11,7 +11,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import knowledge
 from actions.assessment import treatment_message
-from actions.conversation_state import current_findings
+from actions.conversation_state import known_findings
 from hipguide.reasoning.findings import FindingState
 
 # The finding each intake question is about, for "why do you ask?".
@@ -92,7 +92,12 @@ class ActionExplainQuestion(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[EventType]:
         requested = tracker.get_slot("requested_slot")
-        dispatcher.utter_message(response=SLOT_EXPLANATIONS.get(requested, "utter_disclaimer"))
+        pending = tracker.get_slot("pending_question")
+        question = knowledge.reasoning_data().questions.get(pending) if pending else None
+        if requested == "followup_answer" and question is not None:
+            dispatcher.utter_message(response="utter_why_question", why=question.why)
+        else:
+            dispatcher.utter_message(response=SLOT_EXPLANATIONS.get(requested, "utter_disclaimer"))
         return []
 
 
@@ -104,7 +109,7 @@ class ActionSummary(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[EventType]:
-        findings = current_findings(tracker)
+        findings = known_findings(tracker)
         if not findings:
             dispatcher.utter_message(response="utter_summary_unavailable")
             return []

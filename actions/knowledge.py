@@ -11,8 +11,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Dict, List
 
-from hipguide.knowledge.repository import ConditionView, KnowledgeRepository, TreatmentView
+from hipguide.knowledge.repository import (
+    ConditionView,
+    KnowledgeRepository,
+    QuestionView,
+    TreatmentView,
+)
 from hipguide.knowledge.session import session_scope
+from hipguide.reasoning.questions import QuestionPolicy
 from hipguide.reasoning.ranking import RankingModel
 from hipguide.reasoning.triage import RedFlagRule
 
@@ -22,8 +28,14 @@ class ReasoningData:
     model: RankingModel
     rules: List[RedFlagRule]
     labels: Dict[str, str]
+    absent_labels: Dict[str, str]
     advice: Dict[str, str]  # red-flag id -> advice
-    questions: Dict[str, str]  # finding id -> why we ask
+    questions: Dict[str, QuestionView]  # finding id -> its yes/no question
+    policy: QuestionPolicy
+
+    @property
+    def yes_means(self) -> Dict[str, str]:
+        return {fid: q.yes_means for fid, q in self.questions.items()}
 
 
 @lru_cache(maxsize=1)
@@ -34,8 +46,10 @@ def reasoning_data() -> ReasoningData:
             model=repo.ranking_model(),
             rules=repo.red_flag_rules(),
             labels=repo.labels(),
+            absent_labels=repo.absent_labels(),
             advice={flag.id: flag.advice for flag in repo.red_flags()},
-            questions={f.id: f.why for f in repo.findings() if f.why},
+            questions=repo.questions(),
+            policy=repo.question_policy(),
         )
 
 

@@ -28,7 +28,7 @@ class ValidateSlotMappings(ValidationAction):
 
     async def extract_findings(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                domain: DomainDict) -> Dict[str, Any]:
-        return {"findings": serialise(current_findings(tracker))}
+        return {"findings": serialise(current_findings(tracker, reasoning_data().yes_means))}
 
     async def extract_duration_days(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                     domain: DomainDict) -> Dict[str, Any]:
@@ -38,7 +38,7 @@ class ValidateSlotMappings(ValidationAction):
     async def extract_red_flags(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                 domain: DomainDict) -> Dict[str, Any]:
         data = reasoning_data()
-        hits = screen_red_flags(data.rules, current_findings(tracker))
+        hits = screen_red_flags(data.rules, current_findings(tracker, data.yes_means))
         announced: List[str] = list(tracker.get_slot("red_flags") or [])
         fresh = new_red_flags(announced, hits)
         for hit in fresh:
@@ -53,7 +53,7 @@ class ValidateSlotMappings(ValidationAction):
                                    domain: DomainDict) -> Dict[str, Any]:
         """Raised at once by a red flag; never lowered here."""
         data = reasoning_data()
-        hits = screen_red_flags(data.rules, current_findings(tracker))
+        hits = screen_red_flags(data.rules, current_findings(tracker, data.yes_means))
         current = tracker.get_slot("triage_level")
         raised = most_urgent([current, *(h.triage for h in hits)])
         return {"triage_level": raised} if raised and raised != current else {}

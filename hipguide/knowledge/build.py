@@ -47,7 +47,8 @@ def fingerprint(kb: KnowledgeBase) -> str:
 def populate(session: Session, kb: KnowledgeBase, print_: str) -> Dict[str, int]:
     """Insert every entry of ``kb`` into an empty schema; returns the counts."""
     for f in kb.findings.values():
-        finding = m.Finding(id=f.id, type=f.type.value, label=f.label, question=f.question, why=f.why)
+        finding = m.Finding(id=f.id, type=f.type.value, label=f.label, question=f.question, why=f.why,
+                            yes_means=f.yes_means, absent_label=f.absent_label)
         finding.synonyms = [m.FindingSynonym(text=s) for s in dict.fromkeys(f.synonyms)]
         session.add(finding)
     for t in kb.treatments.values():
@@ -101,6 +102,7 @@ def populate(session: Session, kb: KnowledgeBase, print_: str) -> Dict[str, int]
         "likely_threshold": str(kb.scoring.likely_threshold),
         "max_likely": str(kb.scoring.max_likely),
         "unlisted_location_present": str(kb.scoring.unlisted_location_present),
+        **{f"questions.{k}": str(v) for k, v in kb.scoring.questions.dict().items()},
     }
     session.add_all(m.Setting(key=k, value=v) for k, v in settings.items())
     session.flush()

@@ -27,6 +27,8 @@ class Finding(Base):
     label = Column(Text, nullable=False)
     question = Column(Text)
     why = Column(Text)
+    yes_means = Column(String(8), nullable=False, default="present")
+    absent_label = Column(Text)
     synonyms: List[FindingSynonym] = relationship(
         "FindingSynonym", back_populates="finding", cascade="all, delete-orphan",
         order_by="FindingSynonym.id",

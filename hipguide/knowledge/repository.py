@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from hipguide.knowledge import models as m
+from hipguide.reasoning.questions import QuestionPolicy
 from hipguide.reasoning.ranking import ConditionModel, RankingModel
 from hipguide.reasoning.triage import RedFlagRule
 
@@ -52,6 +53,14 @@ class FindingView:
     question: str | None
     why: str | None
     synonyms: Tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    finding_id: str
+    question: str
+    why: str
+    yes_means: str  # "present", or "absent" for questions asked the other way round
 
 
 @dataclass(frozen=True)
@@ -146,9 +155,33 @@ class KnowledgeRepository:
             for f in self._session.execute(query).scalars()
         ]
 
+    def questions(self) -> Dict[str, QuestionView]:
+        """Every finding that has a yes/no question, by finding id."""
+        rows = self._session.execute(
+            select(m.Finding).where(m.Finding.question.isnot(None)).order_by(m.Finding.id)
+        ).scalars()
+        return {f.id: QuestionView(f.id, f.question, f.why or "", f.yes_means) for f in rows}
+
+    def question_policy(self) -> QuestionPolicy:
+        settings = dict(self._session.execute(select(m.Setting.key, m.Setting.value)).all())
+        return QuestionPolicy(
+            stop_confidence=float(settings["questions.stop_confidence"]),
+            min_gain_bits=float(settings["questions.min_gain_bits"]),
+            max_questions=int(settings["questions.max_questions"]),
+            max_screening=int(settings["questions.max_screening"]),
+            base_log_odds=float(settings["questions.base_log_odds"]),
+        )
+
     def labels(self) -> Dict[str, str]:
         """Finding id -> label, for explanations."""
         return dict(self._session.execute(select(m.Finding.id, m.Finding.label)).all())
+
+    def absent_labels(self) -> Dict[str, str]:
+        """Finding id -> how to say it is absent, where "no <label>" would read badly."""
+        rows = self._session.execute(
+            select(m.Finding.id, m.Finding.absent_label).where(m.Finding.absent_label.isnot(None))
+        ).all()
+        return dict(rows)
 
     def get_treatment(self, treatment_id: str) -> TreatmentView | None:
         t = self._session.execute(

@@ -83,6 +83,14 @@ class FindingSpec(StrictModel):
     synonyms: List[NonEmptyText] = Field(default_factory=list)
     question: NonEmptyText | None = None
     why: NonEmptyText | None = None
+    yes_means: str = "present"  # "absent" when the question asks about the opposite
+    absent_label: NonEmptyText | None = None  # how to say it is absent, if "no <label>" reads badly
+
+    @validator("yes_means")
+    def _yes_means(cls, value: str) -> str:
+        if value not in ("present", "absent"):
+            raise ValueError("yes_means must be present or absent")
+        return value
 
     @validator("synonyms", each_item=True)
     def _lower_case(cls, value: str) -> str:
@@ -193,8 +201,17 @@ class CategoryWeight(StrictModel):
     absent: Score
 
 
+class QuestionPolicySpec(StrictModel):
+    stop_confidence: Probability
+    min_gain_bits: float = Field(ge=0, le=5)
+    max_questions: int = Field(ge=0, le=20)
+    max_screening: int = Field(ge=0, le=20)
+    base_log_odds: Score
+
+
 class ScoringSpec(StrictModel):
     category_weights: Dict[str, CategoryWeight]
+    questions: QuestionPolicySpec
     unlisted_location_present: Score
     likely_threshold: Probability
     max_likely: int = Field(ge=1, le=5)

@@ -61,25 +61,35 @@ def likelihood_words(probability: float) -> str:
     return "possible"
 
 
-def _reason_label(finding_id: str, state: FindingState, labels: Mapping[str, str]) -> str:
+def _reason_label(finding_id: str, state: FindingState, labels: Mapping[str, str],
+                  absent_labels: Mapping[str, str]) -> str:
+    """The finding as a reason: its label, or its denial ("no fever", "not worse ...")."""
     label = labels.get(finding_id, finding_id.replace("_", " "))
-    return label if state == FindingState.present else f"no {label}"
+    if state == FindingState.present:
+        return label
+    if finding_id in absent_labels:
+        return absent_labels[finding_id]
+    for article in ("a ", "an "):
+        if label.startswith(article):
+            label = label[len(article):]
+    return f"not {label}" if label.startswith(("worse", "better")) else f"no {label}"
 
 
-def _explain(ranked: RankedCondition, labels: Mapping[str, str]) -> LikelyCause:
+def _explain(ranked: RankedCondition, labels: Mapping[str, str],
+             absent_labels: Mapping[str, str]) -> LikelyCause:
     return LikelyCause(
         condition_id=ranked.id,
         probability=ranked.probability,
         likelihood=likelihood_words(ranked.probability),
-        reasons_for=tuple(_reason_label(r.finding_id, r.state, labels)
+        reasons_for=tuple(_reason_label(r.finding_id, r.state, labels, absent_labels)
                           for r in ranked.reasons_for[:MAX_REASONS]),
-        reasons_against=tuple(_reason_label(r.finding_id, r.state, labels)
+        reasons_against=tuple(_reason_label(r.finding_id, r.state, labels, absent_labels)
                               for r in ranked.reasons_against[:MAX_REASONS]),
     )
 
 
 def assess(model: RankingModel, rules: Sequence[RedFlagRule], findings: Findings,
-           labels: Mapping[str, str]) -> Assessment:
+           labels: Mapping[str, str], absent_labels: Mapping[str, str] | None = None) -> Assessment:
     """The likely causes, red flags and triage for what is known so far.
 
     A red flag's conditions are always among the likely causes named first, so the
@@ -90,14 +100,15 @@ def assess(model: RankingModel, rules: Sequence[RedFlagRule], findings: Findings
     likely = likely_conditions(model, ranked)
     flagged = [cid for h in hits if h.kind == "red_flag" for cid in h.conditions]
     if flagged:
+        # The causes a red flag points to lead, so the explanation matches the urgency.
         by_id: Dict[str, RankedCondition] = {r.id: r for r in ranked}
-        best_flagged = max((by_id[c] for c in flagged if c in by_id),
-                           key=lambda r: r.probability, default=None)
-        if best_flagged is not None and best_flagged not in likely:
-            likely = [best_flagged, *likely][: model.max_likely]
+        leading = sorted({by_id[c] for c in flagged if c in by_id}, key=lambda r: -r.probability)
+        if leading:
+            best = leading[0]
+            likely = [best, *(r for r in likely if r.id != best.id)][: model.max_likely]
     level = triage_level(hits, likely)
     return Assessment(
-        likely=tuple(_explain(r, labels) for r in likely),
+        likely=tuple(_explain(r, labels, absent_labels or {}) for r in likely),
         red_flags=tuple(hits),
         triage_level=level,
         self_care_allowed=self_care_allowed(hits, level),

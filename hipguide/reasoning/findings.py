@@ -38,6 +38,22 @@ def merge(known: Findings, update: Mapping[str, FindingState]) -> Findings:
     return merged
 
 
+# Findings that exclude each other: saying one is present makes the others absent.
+EXCLUSIVE_GROUPS = (("sudden", "gradual"),)
+
+
+def with_implications(findings: Findings) -> Findings:
+    """``findings`` plus the absences implied by a present member of an exclusive group."""
+    result = dict(findings)
+    for group in EXCLUSIVE_GROUPS:
+        present = [f for f in group if findings.get(f) == FindingState.present]
+        if len(present) == 1:
+            for other in group:
+                if other != present[0]:
+                    result.setdefault(other, FindingState.absent)
+    return result
+
+
 def derived_from_age(age: float | None) -> Findings:
     """Age-band findings (``age_under_16`` ...) for an age in years."""
     if age is None or age < 0:

@@ -57,9 +57,20 @@ def screen_red_flags(rules: Sequence[RedFlagRule], findings: Findings) -> List[R
     return hits
 
 
+SECONDARY_CAUSE_PROBABILITY = 0.3
+
+
 def triage_level(hits: Sequence[RedFlagHit], likely: Sequence[RankedCondition]) -> str:
-    """The most urgent of the red flags and the likely conditions' default levels."""
-    level = most_urgent([h.triage for h in hits] + [c.default_triage for c in likely])
+    """The most urgent of the red flags and of the likely causes that count.
+
+    The leading cause always counts. A less likely cause counts when it is urgent or an
+    emergency (a possible stress fracture must not be waved through) or when it is at
+    least 30 % likely; otherwise a routine second guess would over-triage self-care cases.
+    """
+    counted = [c for i, c in enumerate(likely)
+               if i == 0 or urgency(c.default_triage) >= urgency("urgent")
+               or c.probability >= SECONDARY_CAUSE_PROBABILITY]
+    level = most_urgent([h.triage for h in hits] + [c.default_triage for c in counted])
     return level or "self_care"
 
 

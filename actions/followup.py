@@ -1,0 +1,94 @@
+"""Adaptive follow-up questions after the intake (the `followup_form`).
+
+The form has one slot, ``followup_answer``, asked again and again by
+``action_ask_followup_answer`` with a different question each time, chosen by
+:func:`hipguide.reasoning.questions.next_question`. The answer itself is turned into a
+finding by slot extraction (so a red flag raised by an answer is announced at once);
+this module only picks questions and decides when to stop.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from actions.conversation_state import known_findings
+from actions.knowledge import reasoning_data
+from hipguide.reasoning.questions import NextQuestion, next_question
+
+YES_NO_BUTTONS = [
+    {"title": "Yes", "payload": "/affirm"},
+    {"title": "No", "payload": "/deny"},
+    {"title": "Not sure", "payload": "/unsure"},
+]
+
+
+def choose_question(tracker: Tracker) -> NextQuestion | None:
+    data = reasoning_data()
+    asked: List[str] = list(tracker.get_slot("asked_questions") or [])
+    return next_question(data.model, data.rules, known_findings(tracker), data.questions,
+                         asked, data.policy)
+
+
+class ActionPlanQuestions(Action):
+    """After the intake: are follow-up questions worth asking?"""
+
+    def name(self) -> str:
+        return "action_plan_questions"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[EventType]:
+        return [SlotSet("questions_needed", choose_question(tracker) is not None)]
+
+
+class ActionAskFollowupAnswer(Action):
+    """Asks the next follow-up question, with yes / no / not sure buttons."""
+
+    def name(self) -> str:
+        return "action_ask_followup_answer"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[EventType]:
+        question = choose_question(tracker)
+        if question is None:  # nothing left to ask: the form ends on the next validation
+            return [SlotSet("pending_question", None)]
+        view = reasoning_data().questions[question.finding_id]
+        dispatcher.utter_message(response="utter_followup_question", question=view.question,
+                                 buttons=YES_NO_BUTTONS)
+        asked = list(tracker.get_slot("asked_questions") or [])
+        return [SlotSet("pending_question", question.finding_id),
+                SlotSet("asked_questions", [*asked, question.finding_id])]
+
+
+class ValidateFollowupForm(FormValidationAction):
+    """Slot: followup_answer (domain `followup_form`); asks until the stopping rule says done."""
+
+    def name(self) -> str:
+        return "validate_followup_form"
+
+    async def validate_followup_answer(self, slot_value: Any, dispatcher: CollectingDispatcher,
+                                       tracker: Tracker, domain: DomainDict) -> Dict[str, Any]:
+        # The answer is already a finding (slot extraction); clear it to ask the next one.
+        return {"followup_answer": None, "pending_question": None}
+
+    async def required_slots(self, domain_slots: List[str], dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: DomainDict) -> List[str]:
+        return domain_slots if choose_question(tracker) is not None else []
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> List[EventType]:
+        """A message that states findings without answering still keeps the form going."""
+        events = await super().run(dispatcher, tracker, domain)
+        answered = any(e.get("event") == "slot" and e.get("name") != "requested_slot"
+                       for e in events)
+        if not answered and tracker.get_slot("findings"):
+            entities = tracker.latest_message.get("entities", [])
+            if any(e.get("entity") in ("symptom", "body_location", "activity", "event",
+                                       "risk_factor", "onset", "side") for e in entities):
+                events.append(SlotSet("findings", tracker.get_slot("findings")))
+        return events

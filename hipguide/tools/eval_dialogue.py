@@ -1,0 +1,208 @@
+"""``make eval-dialogue``: simulated patients talk to the really running servers.
+
+Each case in tests/dialogue/cases.yml opens in its own words, answers the intake and every
+yes/no follow-up question from its fact list. At the end the tracker's slots are read
+through the (token-protected) HTTP API. Prints top-1, top-3, triage accuracy, red-flag
+sensitivity, over-triage rate and the mean number of follow-up questions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import secrets
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Dict, List
+
+import yaml
+
+from hipguide.knowledge.loader import load_knowledge
+from hipguide.reasoning.triage import urgency
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+CASES = PROJECT_ROOT / "tests" / "dialogue" / "cases.yml"
+TARGETS = {"top1": 0.70, "top3": 0.90, "red_flag_sensitivity": 1.0, "over_triage": 0.20,
+           "mean_questions": 8.0}
+MAX_TURNS = 25
+
+
+@dataclass
+class CaseResult:
+    case_id: str
+    expected: str
+    likely: List[str]
+    triage: str | None
+    expected_triage: str
+    red_flags: List[str]
+    expected_red_flag: str | None
+    questions: int
+    transcript: List[str] = field(default_factory=list)
+
+
+class Patient:
+    """Answers the assistant's questions from one case's facts."""
+
+    def __init__(self, case: Dict[str, Any], questions: Dict[str, Any]):
+        self.case = case
+        self.present = set(case.get("present", []))
+        self.unsure = set(case.get("unsure", []))
+        self.by_text = {q.question: (fid, q.yes_means) for fid, q in questions.items() if q.question}
+
+    def reply(self, messages: List[Dict[str, Any]]) -> str | None:
+        """The patient's next message, or None when the assistant has given its assessment."""
+        for message in reversed(messages):
+            text = message.get("text", "")
+            payloads = [b.get("payload", "") for b in message.get("buttons", [])]
+            if any("body_location" in p for p in payloads):
+                return f'/describe_symptoms{{"body_location": "{self.case["location"]}"}}'
+            if any('"onset"' in p for p in payloads):
+                return f'/describe_symptoms{{"onset": "{self.case["onset"]}"}}'
+            if text.startswith("How old are you"):
+                return f"I'm {self.case['age']}"
+            if text in self.by_text:
+                finding, yes_means = self.by_text[text]
+                if finding in self.unsure:
+                    return "/unsure"
+                has_it = finding in self.present
+                return "/affirm" if has_it == (yes_means == "present") else "/deny"
+        return None
+
+
+def _post(url: str, sender: str, message: str) -> List[Dict[str, Any]]:
+    body = json.dumps({"sender": sender, "message": message}).encode()
+    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return list(json.loads(response.read()))
+
+
+def _slots(base: str, sender: str, token: str) -> Dict[str, Any]:
+    url = f"{base}/conversations/{sender}/tracker?token={token}"
+    with urllib.request.urlopen(url, timeout=60) as response:
+        return dict(json.loads(response.read())["slots"])
+
+
+def run_case(case: Dict[str, Any], base: str, token: str, questions: Dict[str, Any]) -> CaseResult:
+    sender = f"eval-{case['id']}-{secrets.token_hex(3)}"
+    patient = Patient(case, questions)
+    rest = f"{base}/webhooks/rest/webhook"
+    message: str | None = case["opening"]
+    transcript: List[str] = []
+    for _ in range(MAX_TURNS):
+        if message is None:
+            break
+        transcript.append(f"patient: {message}")
+        replies = _post(rest, sender, message)
+        transcript.extend(f"hipguide: {r.get('text', '')}" for r in replies)
+        if any(r.get("text", "").startswith("Thanks. This is not a diagnosis") for r in replies):
+            break
+        message = patient.reply(replies)
+    slots = _slots(base, sender, token)
+    return CaseResult(
+        case_id=case["id"], expected=case["expected"], likely=slots.get("likely_conditions") or [],
+        triage=slots.get("triage_level"), expected_triage=case["triage"],
+        red_flags=slots.get("red_flags") or [], expected_red_flag=case.get("red_flag"),
+        questions=len(slots.get("asked_questions") or []), transcript=transcript,
+    )
+
+
+def summarise(results: List[CaseResult]) -> Dict[str, float]:
+    n = len(results)
+    flagged = [r for r in results if r.expected_red_flag]
+    return {
+        "cases": n,
+        "top1": sum(bool(r.likely) and r.likely[0] == r.expected for r in results) / n,
+        "top3": sum(r.expected in r.likely[:3] for r in results) / n,
+        "triage_accuracy": sum(r.triage == r.expected_triage for r in results) / n,
+        "red_flag_sensitivity": (sum(r.expected_red_flag in r.red_flags for r in flagged)
+                                 / len(flagged)) if flagged else 1.0,
+        "over_triage": sum(urgency(r.triage or "self_care") > urgency(r.expected_triage)
+                           for r in results) / n,
+        "under_triage": sum(urgency(r.triage or "self_care") < urgency(r.expected_triage)
+                            for r in results) / n,
+        "mean_questions": sum(r.questions for r in results) / n,
+    }
+
+
+def failures(summary: Dict[str, float]) -> List[str]:
+    problems = [f"{k} {summary[k]:.2f} < {TARGETS[k]}" for k in ("top1", "top3", "red_flag_sensitivity")
+                if summary[k] < TARGETS[k]]
+    problems += [f"{k} {summary[k]:.2f} > {TARGETS[k]}" for k in ("over_triage", "mean_questions")
+                 if summary[k] > TARGETS[k]]
+    return problems
+
+
+def evaluate(base: str, token: str, cases_path: Path = CASES) -> List[CaseResult]:
+    from hipguide.knowledge.repository import KnowledgeRepository
+    from hipguide.knowledge.session import session_scope
+
+    cases = yaml.safe_load(cases_path.read_text())["cases"]
+    load_knowledge()  # fail early, with a clear message, on bad knowledge files
+    with session_scope() as session:
+        questions = KnowledgeRepository(session).questions()
+    return [run_case(case, base, token, questions) for case in cases]
+
+
+def render(summary: Dict[str, float], results: List[CaseResult]) -> str:
+    lines = ["### Dialogue: simulated patients through the running servers", "",
+             f"{summary['cases']:.0f} cases (tests/dialogue/cases.yml).", "",
+             "| figure | value | target |", "|---|---|---|",
+             f"| top-1 | {summary['top1']:.3f} | >= 0.70 |",
+             f"| top-3 | {summary['top3']:.3f} | >= 0.90 |",
+             f"| triage accuracy | {summary['triage_accuracy']:.3f} | - |",
+             f"| red-flag sensitivity | {summary['red_flag_sensitivity']:.3f} | 1.00 |",
+             f"| over-triage rate | {summary['over_triage']:.3f} | <= 0.20 |",
+             f"| under-triage rate | {summary['under_triage']:.3f} | - |",
+             f"| mean follow-up questions | {summary['mean_questions']:.2f} | <= 8 |", ""]
+    misses = [r for r in results if not r.likely or r.likely[0] != r.expected
+              or r.triage != r.expected_triage]
+    if misses:
+        lines.append("Cases not fully right: " + "; ".join(
+            f"{r.case_id} (top: {', '.join(r.likely[:3]) or '-'}; triage {r.triage} vs "
+            f"{r.expected_triage})" for r in misses))
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list | None = None) -> int:
+    from hipguide.tools.eval_nlu import record
+    from hipguide.tools.servers import Servers, free_port
+    from hipguide.tools.train import train
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--show", default=None, help="print the transcript of this case id")
+    parser.add_argument("--no-record", action="store_true")
+    args = parser.parse_args(argv)
+    token = secrets.token_urlsafe(16)
+    with tempfile.TemporaryDirectory() as tmp:
+        servers = Servers(
+            model=train(), rasa_port=free_port(), action_port=free_port(), run_dir=Path(tmp),
+            env={"TRACKER_STORE_URL": f"sqlite:///{tmp}/tracker.db", "HIPGUIDE_ENABLE_API": "1",
+                 "HIPGUIDE_API_TOKEN": token},
+        )
+        servers.start()
+        started = time.monotonic()
+        try:
+            results = evaluate(f"http://127.0.0.1:{servers.rasa_port}", token)
+        finally:
+            servers.stop()
+    summary = summarise(results)
+    text = render(summary, results)
+    print(text)
+    print(f"({len(results)} conversations in {time.monotonic() - started:.0f} s)")
+    for r in results:
+        if args.show in (r.case_id, "all"):
+            print(f"\n--- {r.case_id}\n" + "\n".join(r.transcript))
+    if not args.no_record:
+        record(text, "dialogue")
+    problems = failures(summary)
+    for problem in problems:
+        print(f"below target: {problem}", file=sys.stderr)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
