@@ -159,7 +159,12 @@ def failures(result: Dict[str, Any]) -> List[str]:
 
 
 async def predict(model: Path, texts: Iterable[str]) -> List[Dict[str, Any]]:
+    import logging
+
     from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.WARNING)  # Rasa logs message text at DEBUG: keep it out
 
     agent = Agent.load(str(model))
     return [await agent.parse_message(text) for text in texts]
