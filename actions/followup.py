@@ -54,15 +54,23 @@ class ActionAskFollowupAnswer(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[EventType]:
-        question = choose_question(tracker)
-        if question is None:  # nothing left to ask: the form ends on the next validation
-            return [SlotSet("pending_question", None)]
-        view = reasoning_data().questions[question.finding_id]
-        dispatcher.utter_message(response="utter_followup_question", question=view.question,
+        data = reasoning_data()
+        pending = tracker.get_slot("pending_question")
+        if pending and pending not in known_findings(tracker) and pending in data.questions:
+            # Not answered yet (a side question came in between): ask the same again.
+            finding_id = pending
+        else:
+            question = choose_question(tracker)
+            if question is None:  # nothing left to ask: the form ends on the next validation
+                return [SlotSet("pending_question", None)]
+            finding_id = question.finding_id
+        dispatcher.utter_message(response="utter_followup_question",
+                                 question=data.questions[finding_id].question,
                                  buttons=YES_NO_BUTTONS)
         asked = list(tracker.get_slot("asked_questions") or [])
-        return [SlotSet("pending_question", question.finding_id),
-                SlotSet("asked_questions", [*asked, question.finding_id])]
+        if finding_id not in asked:
+            asked.append(finding_id)
+        return [SlotSet("pending_question", finding_id), SlotSet("asked_questions", asked)]
 
 
 class ValidateFollowupForm(FormValidationAction):

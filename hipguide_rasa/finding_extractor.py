@@ -108,7 +108,7 @@ class FindingEntityExtractor(GraphComponent, EntityExtractorMixin):
         found: List[Dict[str, Any]] = []
         age = find_age(text) if self._config["extract_age"] else None
         if age is not None:
-            found.append(self._entity("age", age.start, age.end, int(age.value)))
+            found.append(self._entity("age", age.start, age.end, str(int(age.value))))
         duration = find_duration(text) if self._config["extract_duration"] else None
         if duration is not None:
             found.append(self._entity("duration", duration.start, duration.end, duration.text))

@@ -19,6 +19,16 @@ def buttons(replies: List[dict]) -> List[str]:
     return [b["title"] for r in replies for b in r.get("buttons", [])]
 
 
+def answer_no_until_assessed(assistant, sender: str, replies: List[dict]) -> str:  # type: ignore[no-untyped-def]
+    """Answer "no" to every yes/no follow-up question; returns the assessment's text."""
+    for _ in range(10):
+        if "This is not a diagnosis" in texts(replies):
+            return texts(replies)
+        assert set(buttons(replies)) == {"Yes", "No", "Not sure"}, texts(replies)
+        replies = assistant.say(sender, "no")
+    raise AssertionError("no assessment after 10 follow-up answers")
+
+
 def test_runner_with_outer_hip_pain_gets_an_explained_assessment(assistant) -> None:  # type: ignore[no-untyped-def]
     sender = f"runner-{uuid.uuid4().hex[:8]}"
     first = assistant.say(sender, "my hip hurts after running")
@@ -32,7 +42,7 @@ def test_runner_with_outer_hip_pain_gets_an_explained_assessment(assistant) -> N
     third = assistant.say(sender, "it came on gradually over a few weeks")
     assert "How old are you" in texts(third)
 
-    final = texts(assistant.say(sender, "I'm 47"))
+    final = answer_no_until_assessed(assistant, sender, assistant.say(sender, "I'm 47"))
     assert "not a diagnosis" in final
     assert "Greater trochanteric pain syndrome" in final
     assert "Why it fits:" in final and "pain on the outside of the hip" in final
@@ -57,7 +67,10 @@ def test_known_answers_are_not_asked_again(assistant) -> None:  # type: ignore[n
     assert "Where exactly" not in texts(replies)
     assert "How did it start" not in texts(replies)
     assert "How old" not in texts(replies)
-    assert "Hip flexor strain" in texts(replies) or "Adductor" in texts(replies)
+    final = answer_no_until_assessed(assistant, sender, replies)
+    assert "Hip flexor strain" in final or "Adductor" in final
+    asked = assistant.tracker(sender)["slots"]["asked_questions"]
+    assert 1 <= len(asked) <= 8 and len(set(asked)) == len(asked)  # never the same question twice
 
 
 def test_red_flag_interrupts_the_intake_at_once(assistant) -> None:  # type: ignore[no-untyped-def]
@@ -97,3 +110,45 @@ def test_the_http_api_requires_the_token(assistant) -> None:  # type: ignore[no-
     with pytest.raises(urllib.error.HTTPError) as caught:
         urllib.request.urlopen(url, timeout=10)
     assert caught.value.code == 401
+
+
+def test_a_yes_to_a_red_flag_question_is_announced_at_once(assistant) -> None:  # type: ignore[no-untyped-def]
+    sender = f"yes-{uuid.uuid4().hex[:8]}"
+    replies = assistant.say(sender, "my groin aches when I run, I'm 27 and it came on gradually")
+    for _ in range(8):
+        if "Does it hurt to hop on that leg?" in texts(replies):
+            break
+        replies = assistant.say(sender, "no")
+    else:
+        raise AssertionError("the hop question (bone stress screening) was never asked")
+    answer = texts(assistant.say(sender, "yes"))
+    assert "Stop running now" in answer
+    slots = assistant.tracker(sender)["slots"]
+    assert slots["findings"]["hopping"] == "present" and "RF9" in slots["red_flags"]
+    assert slots["triage_level"] == "urgent"
+
+
+def test_why_asking_explains_the_pending_follow_up_question(assistant) -> None:  # type: ignore[no-untyped-def]
+    sender = f"why-{uuid.uuid4().hex[:8]}"
+    replies = assistant.say(sender, "the outside of my hip hurts, started gradually, I'm 50")
+    assert set(buttons(replies)) == {"Yes", "No", "Not sure"}
+    question = replies[-1]["text"]
+    again = assistant.say(sender, "why do you ask?")
+    assert texts(again).startswith("Why I ask:")
+    assert again[-1]["text"] == question  # then the same question again
+
+
+def test_corrections_update_what_is_known(assistant) -> None:  # type: ignore[no-untyped-def]
+    sender = f"fix-{uuid.uuid4().hex[:8]}"
+    replies = assistant.say(sender, "my groin hurts when I sprint, came on suddenly, I'm 25")
+    answer_no_until_assessed(assistant, sender, replies)
+    assistant.say(sender, "actually it started after a fall")
+    findings = assistant.tracker(sender)["slots"]["findings"]
+    assert findings["fall"] == "present"
+
+
+def test_human_handoff_matches_the_triage_level(assistant) -> None:  # type: ignore[no-untyped-def]
+    sender = f"handoff-{uuid.uuid4().hex[:8]}"
+    assistant.say(sender, "numb between my legs and my back hurts")
+    reply = texts(assistant.say(sender, "I want to talk to a real doctor"))
+    assert "emergency" in reply.lower()

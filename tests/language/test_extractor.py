@@ -32,7 +32,7 @@ def extract(spacy_model):  # type: ignore[no-untyped-def]
      {("event", "fall", None), ("symptom", "cannot_bear_weight", None)}),
     ("does glucosamine help?", {("treatment", "glucosamine", None)}),
     ("what is hip bursitis?", {("condition", "gtps", None)}),
-    ("I'm 61 and it's been 3 weeks", {("age", 61, None), ("duration", "3 weeks", None)}),
+    ("I'm 61 and it's been 3 weeks", {("age", "61", None), ("duration", "3 weeks", None)}),
     ("not sure about any clicking", {("symptom", "clicking", "uncertain")}),
 ])
 def test_entities(extract, text: str, expected: Set) -> None:  # type: ignore[no-untyped-def]
