@@ -17,7 +17,10 @@ from hipguide.reasoning.findings import FindingState
 # The finding each intake question is about, for "why do you ask?".
 SLOT_EXPLANATIONS = {
     "pain_location": "utter_explain_pain_location",
+    "side": "utter_explain_side",
     "onset": "utter_explain_onset",
+    "duration_days": "utter_explain_duration_days",
+    "aggravating": "utter_explain_aggravating",
     "age": "utter_explain_age",
 }
 

@@ -11,14 +11,14 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.conversation_state import findings_from_entities
-from hipguide.reasoning.findings import AGE_NOT_GIVEN
+from hipguide.reasoning.findings import AGE_NOT_GIVEN, DURATION_NOT_GIVEN
 
 UNKNOWN = "unknown"
 SKIP_INTENTS = {"unsure", "deny"}
 
 
 class ValidateIntakeForm(FormValidationAction):
-    """Slots: pain_location, onset, age (domain `intake_form`).
+    """Slots: pain_location, side, onset, duration_days, aggravating, age (`intake_form`).
 
     A question answered with "not sure" (or declined) is recorded as unknown and not asked
     again; it is never treated as a finding.
@@ -43,6 +43,21 @@ class ValidateIntakeForm(FormValidationAction):
                             domain: DomainDict) -> Dict[str, Any]:
         answer = self._skipped_answer(tracker, "onset")
         return {"onset": answer} if answer else {}
+
+    async def extract_side(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                           domain: DomainDict) -> Dict[str, Any]:
+        answer = self._skipped_answer(tracker, "side")
+        return {"side": answer} if answer else {}
+
+    async def extract_duration_days(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: DomainDict) -> Dict[str, Any]:
+        answer = self._skipped_answer(tracker, "duration_days")
+        return {"duration_days": DURATION_NOT_GIVEN} if answer else {}
+
+    async def extract_aggravating(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                  domain: DomainDict) -> Dict[str, Any]:
+        answer = self._skipped_answer(tracker, "aggravating")
+        return {"aggravating": "nothing in particular"} if answer else {}
 
     async def extract_age(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                           domain: DomainDict) -> Dict[str, Any]:

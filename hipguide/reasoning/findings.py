@@ -16,8 +16,9 @@ class FindingState(str, Enum):
 
 Findings = Dict[str, FindingState]
 
-# Stored in the age slot when the person prefers not to say; never an age.
+# Stored in the age / duration slots when the person prefers not to say or is not sure.
 AGE_NOT_GIVEN = -1.0
+DURATION_NOT_GIVEN = -1.0
 
 
 def parse_findings(raw: Mapping[str, str] | None) -> Findings:
@@ -68,7 +69,7 @@ def derived_from_age(age: float | None) -> Findings:
 
 
 def derived_from_duration(days: float | None) -> Findings:
-    if days is None:
+    if days is None or days < 0:
         return {}
     return {
         "duration_over_6_weeks": FindingState.present if days > 42 else FindingState.absent,

@@ -47,8 +47,10 @@ class CaseResult:
 class Patient:
     """Answers the assistant's questions from one case's facts."""
 
-    def __init__(self, case: Dict[str, Any], questions: Dict[str, Any]):
+    def __init__(self, case: Dict[str, Any], questions: Dict[str, Any],
+                 activities: frozenset = frozenset()):
         self.case = case
+        self.activities = activities
         self.present = set(case.get("present", []))
         self.unsure = set(case.get("unsure", []))
         self.by_text = {q.question: (fid, q.yes_means) for fid, q in questions.items() if q.question}
@@ -62,6 +64,14 @@ class Patient:
                 return f'/describe_symptoms{{"body_location": "{self.case["location"]}"}}'
             if any('"onset"' in p for p in payloads):
                 return f'/describe_symptoms{{"onset": "{self.case["onset"]}"}}'
+            if any('"side"' in p for p in payloads):
+                return f'/describe_symptoms{{"side": "{self.case.get("side", "right")}"}}'
+            if any('"duration"' in p for p in payloads):
+                return f'/describe_symptoms{{"duration": "{self.case.get("duration", "3 weeks")}"}}'
+            if text.startswith("What makes it worse"):
+                activities = [f for f in self.case.get("present", []) if f in self.activities]
+                return (f'/describe_symptoms{{"activity": "{activities[0]}"}}' if activities
+                        else "/deny")
             if text.startswith("How old are you"):
                 return f"I'm {self.case['age']}"
             if text in self.by_text:
@@ -86,9 +96,16 @@ def _slots(base: str, sender: str, token: str) -> Dict[str, Any]:
         return dict(json.loads(response.read())["slots"])
 
 
+def activity_ids() -> frozenset:
+    from hipguide.knowledge.schema import FindingType
+
+    return frozenset(f.id for f in load_knowledge().findings.values()
+                     if f.type == FindingType.activity)
+
+
 def run_case(case: Dict[str, Any], base: str, token: str, questions: Dict[str, Any]) -> CaseResult:
     sender = f"eval-{case['id']}-{secrets.token_hex(3)}"
-    patient = Patient(case, questions)
+    patient = Patient(case, questions, activity_ids())
     rest = f"{base}/webhooks/rest/webhook"
     message: str | None = case["opening"]
     transcript: List[str] = []

@@ -18,7 +18,7 @@ from typing import Any, Dict, List, Tuple
 
 import yaml
 
-from hipguide.tools.eval_dialogue import CASES, MAX_TURNS, Patient, _post
+from hipguide.tools.eval_dialogue import CASES, MAX_TURNS, Patient, _post, activity_ids
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 OUTPUT = PROJECT_ROOT / "tests" / "test_stories.yml"
@@ -50,7 +50,7 @@ def converse(base: str, case: Dict[str, Any], questions: Dict[str, Any],
     trip = trip or {}
     sender = f"record-{trip.get('id', case['id'])}-{secrets.token_hex(3)}"
     rest = f"{base}/webhooks/rest/webhook"
-    patient = Patient(case, questions)
+    patient = Patient(case, questions, activity_ids())
     for text in trip.get("prefix", []):
         _post(rest, sender, text)
     message: str | None = case["opening"]

@@ -36,11 +36,15 @@ def test_runner_with_outer_hip_pain_gets_an_explained_assessment(assistant) -> N
     assert "Outside of hip" in buttons(first)
 
     second = assistant.say(sender, '/describe_symptoms{"body_location": "outer_hip"}')
-    assert "How did it start" in texts(second)
-    assert set(buttons(second)) == {"Suddenly", "Gradually"}
+    assert "Which side" in texts(second)
+    assert set(buttons(second)) == {"Left", "Right", "Both"}
 
-    third = assistant.say(sender, "it came on gradually over a few weeks")
-    assert "How old are you" in texts(third)
+    third = assistant.say(sender, "the right one")
+    assert "How did it start" in texts(third)
+    assert set(buttons(third)) == {"Suddenly", "Gradually"}
+
+    fourth = assistant.say(sender, "it came on gradually over a few weeks")
+    assert "How old are you" in texts(fourth)  # duration and what makes it worse were said
 
     final = answer_no_until_assessed(assistant, sender, assistant.say(sender, "I'm 47"))
     assert "not a diagnosis" in final
@@ -63,10 +67,13 @@ def test_runner_with_outer_hip_pain_gets_an_explained_assessment(assistant) -> N
 
 def test_known_answers_are_not_asked_again(assistant) -> None:  # type: ignore[no-untyped-def]
     sender = f"known-{uuid.uuid4().hex[:8]}"
-    replies = assistant.say(sender, "I'm 34 and my groin started hurting suddenly during a sprint")
+    replies = assistant.say(sender, "I'm 34 and my left groin started hurting suddenly during a sprint "
+                                    "2 days ago, it's been 2 days")
     assert "Where exactly" not in texts(replies)
     assert "How did it start" not in texts(replies)
     assert "How old" not in texts(replies)
+    assert "Which side" not in texts(replies) and "How long" not in texts(replies)
+    assert "What makes it worse" not in texts(replies)
     final = answer_no_until_assessed(assistant, sender, replies)
     assert "Hip flexor strain" in final or "Adductor" in final
     asked = assistant.tracker(sender)["slots"]["asked_questions"]
@@ -114,7 +121,8 @@ def test_the_http_api_requires_the_token(assistant) -> None:  # type: ignore[no-
 
 def test_a_yes_to_a_red_flag_question_is_announced_at_once(assistant) -> None:  # type: ignore[no-untyped-def]
     sender = f"yes-{uuid.uuid4().hex[:8]}"
-    replies = assistant.say(sender, "my groin aches when I run, I'm 27 and it came on gradually")
+    replies = assistant.say(sender, "my right groin aches when I run, I'm 27 and it came on gradually "
+                                    "over 4 weeks")
     for _ in range(8):
         if "Does it hurt to hop on that leg?" in texts(replies):
             break
@@ -130,7 +138,8 @@ def test_a_yes_to_a_red_flag_question_is_announced_at_once(assistant) -> None:  
 
 def test_why_asking_explains_the_pending_follow_up_question(assistant) -> None:  # type: ignore[no-untyped-def]
     sender = f"why-{uuid.uuid4().hex[:8]}"
-    replies = assistant.say(sender, "the outside of my hip hurts, started gradually, I'm 50")
+    replies = assistant.say(sender, "the outside of my right hip hurts when I run, started gradually "
+                                    "3 weeks ago, I'm 50, it's been 3 weeks")
     assert set(buttons(replies)) == {"Yes", "No", "Not sure"}
     question = replies[-1]["text"]
     again = assistant.say(sender, "why do you ask?")
@@ -140,7 +149,8 @@ def test_why_asking_explains_the_pending_follow_up_question(assistant) -> None: 
 
 def test_corrections_update_what_is_known(assistant) -> None:  # type: ignore[no-untyped-def]
     sender = f"fix-{uuid.uuid4().hex[:8]}"
-    replies = assistant.say(sender, "my groin hurts when I sprint, came on suddenly, I'm 25")
+    replies = assistant.say(sender, "my left groin hurts when I sprint, came on suddenly, I'm 25, "
+                                    "for 2 weeks")
     answer_no_until_assessed(assistant, sender, replies)
     assistant.say(sender, "actually it started after a fall")
     findings = assistant.tracker(sender)["slots"]["findings"]
