@@ -102,13 +102,16 @@ def next_question(model: RankingModel, rules: Sequence[RedFlagRule], findings: F
     if len(asked) >= policy.max_questions:
         return None
     open_questions = [f for f in askable if f not in findings and f not in asked]
-    if any(findings.get(loc) == FindingState.present for loc in model.location_ids):
+    location_known = any(findings.get(loc) == FindingState.present for loc in model.location_ids)
+    if location_known:
         # Where it hurts is known: asking about other places rarely helps and confuses.
         open_questions = [f for f in open_questions if f not in model.location_ids]
     red_flag_findings = {f for rule in rules for clause in rule.clauses for f in clause}
     screening_asked = sum(1 for f in asked if f in red_flag_findings)
     if screening_asked < policy.max_screening:
         for finding_id in screening_candidates(rules, findings, askable):
+            if location_known and finding_id in model.location_ids:
+                continue
             if finding_id not in asked:
                 return NextQuestion(finding_id, "screening", 0.0)
     posterior = _posterior(model, findings)
