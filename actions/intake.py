@@ -13,8 +13,16 @@ from rasa_sdk.types import DomainDict
 from actions.conversation_state import findings_from_entities
 from hipguide.reasoning.findings import AGE_NOT_GIVEN, DURATION_NOT_GIVEN
 
-UNKNOWN = "unknown"
 SKIP_INTENTS = {"unsure", "deny"}
+# What an intake slot holds when the person is not sure or would rather not say.
+NOT_GIVEN: Dict[str, Any] = {
+    "pain_location": "unknown",
+    "side": "unknown",
+    "onset": "unknown",
+    "duration_days": DURATION_NOT_GIVEN,
+    "aggravating": "nothing in particular",
+    "age": AGE_NOT_GIVEN,
+}
 
 
 class ValidateIntakeForm(FormValidationAction):
@@ -27,42 +35,16 @@ class ValidateIntakeForm(FormValidationAction):
     def name(self) -> str:
         return "validate_intake_form"
 
-    @staticmethod
-    def _skipped_answer(tracker: Tracker, slot: str) -> str | None:
+    async def get_extraction_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: DomainDict) -> List[EventType]:
+        """Custom extraction, plus "not sure" / "no" to the pending question as a skip."""
+        events = await super().get_extraction_events(dispatcher, tracker, domain)
+        requested = tracker.get_slot("requested_slot")
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        if tracker.get_slot("requested_slot") == slot and intent in SKIP_INTENTS:
-            return UNKNOWN
-        return None
-
-    async def extract_pain_location(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                    domain: DomainDict) -> Dict[str, Any]:
-        answer = self._skipped_answer(tracker, "pain_location")
-        return {"pain_location": answer} if answer else {}
-
-    async def extract_onset(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                            domain: DomainDict) -> Dict[str, Any]:
-        answer = self._skipped_answer(tracker, "onset")
-        return {"onset": answer} if answer else {}
-
-    async def extract_side(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                           domain: DomainDict) -> Dict[str, Any]:
-        answer = self._skipped_answer(tracker, "side")
-        return {"side": answer} if answer else {}
-
-    async def extract_duration_days(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                    domain: DomainDict) -> Dict[str, Any]:
-        answer = self._skipped_answer(tracker, "duration_days")
-        return {"duration_days": DURATION_NOT_GIVEN} if answer else {}
-
-    async def extract_aggravating(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                  domain: DomainDict) -> Dict[str, Any]:
-        answer = self._skipped_answer(tracker, "aggravating")
-        return {"aggravating": "nothing in particular"} if answer else {}
-
-    async def extract_age(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                          domain: DomainDict) -> Dict[str, Any]:
-        answer = self._skipped_answer(tracker, "age")
-        return {"age": AGE_NOT_GIVEN} if answer else {}
+        already = any(e.get("event") == "slot" and e.get("name") == requested for e in events)
+        if requested in NOT_GIVEN and intent in SKIP_INTENTS and not already:
+            events.append(SlotSet(requested, NOT_GIVEN[requested]))
+        return events
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[EventType]:

@@ -85,7 +85,7 @@ def test_red_flag_interrupts_the_intake_at_once(assistant) -> None:  # type: ign
     assistant.say(sender, "my lower back and buttock hurt")
     replies = texts(assistant.say(sender, "not really numb but it feels weird when I wipe"))
     assert "emergency department now" in replies
-    assert "How did it start" in replies  # the conversation can then continue
+    assert "Which side is it?" in replies  # the conversation can then continue
     slots = assistant.tracker(sender)["slots"]
     assert "RF4" in slots["red_flags"]
     assert slots["triage_level"] == "emergency"
@@ -138,8 +138,8 @@ def test_a_yes_to_a_red_flag_question_is_announced_at_once(assistant) -> None:  
 
 def test_why_asking_explains_the_pending_follow_up_question(assistant) -> None:  # type: ignore[no-untyped-def]
     sender = f"why-{uuid.uuid4().hex[:8]}"
-    replies = assistant.say(sender, "the outside of my right hip hurts when I run, started gradually "
-                                    "3 weeks ago, I'm 50, it's been 3 weeks")
+    replies = assistant.say(sender, "pain on the outside of my hip, right side, when I run, started "
+                                    "gradually, I'm 50, it's been 3 weeks")
     assert set(buttons(replies)) == {"Yes", "No", "Not sure"}
     question = replies[-1]["text"]
     again = assistant.say(sender, "why do you ask?")
@@ -162,3 +162,14 @@ def test_human_handoff_matches_the_triage_level(assistant) -> None:  # type: ign
     assistant.say(sender, "numb between my legs and my back hurts")
     reply = texts(assistant.say(sender, "I want to talk to a real doctor"))
     assert "emergency" in reply.lower()
+
+
+def test_not_sure_in_the_intake_is_accepted_and_not_asked_again(assistant) -> None:  # type: ignore[no-untyped-def]
+    sender = f"unsure-{uuid.uuid4().hex[:8]}"
+    first = assistant.say(sender, "my hip hurts")
+    assert "Where exactly" in texts(first)
+    second = assistant.say(sender, "not sure")
+    assert "Where exactly" not in texts(second) and "Which side" in texts(second)
+    slots = assistant.tracker(sender)["slots"]
+    assert slots["pain_location"] == "unknown"
+    assert "unknown" not in slots["findings"]  # "not sure" is never a finding
