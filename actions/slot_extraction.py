@@ -7,9 +7,10 @@ server calls after every user message before predicting anything else.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import List
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import ValidationAction
 from rasa_sdk.types import DomainDict
@@ -21,39 +22,36 @@ from hipguide.reasoning.triage import most_urgent, screen_red_flags
 
 
 class ValidateSlotMappings(ValidationAction):
-    """Custom slot mappings of the domain: findings, duration, red flags, triage level."""
+    """Custom slot mappings of the domain: findings, duration, red flags, triage level.
+
+    The findings of this message are worked out once and feed all four slots.
+    """
 
     def name(self) -> str:
         return "action_validate_slot_mappings"
 
-    async def extract_findings(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                               domain: DomainDict) -> Dict[str, Any]:
-        return {"findings": serialise(current_findings(tracker, reasoning_data().yes_means))}
-
-    async def extract_duration_days(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                    domain: DomainDict) -> Dict[str, Any]:
-        days = latest_duration_days(tracker)
-        return {"duration_days": days} if days is not None else {}
-
-    async def extract_red_flags(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                domain: DomainDict) -> Dict[str, Any]:
+    async def get_extraction_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: DomainDict) -> List[EventType]:
         data = reasoning_data()
-        hits = screen_red_flags(data.rules, current_findings(tracker, data.yes_means))
+        findings = current_findings(tracker, data.yes_means)
+        events: List[EventType] = [SlotSet("findings", serialise(findings))]
+        days = latest_duration_days(tracker)
+        if days is not None:
+            events.append(SlotSet("duration_days", days))
+
+        hits = screen_red_flags(data.rules, findings)
         announced: List[str] = list(tracker.get_slot("red_flags") or [])
         fresh = new_red_flags(announced, hits)
         for hit in fresh:
             dispatcher.utter_message(response="utter_red_flag", advice=data.advice[hit.id])
         if any(h.kind == "red_flag" for h in fresh) and tracker.active_loop_name:
             dispatcher.utter_message(response="utter_red_flag_continue")
-        if not fresh:
-            return {}
-        return {"red_flags": announced + [h.id for h in fresh]}
+        if fresh:
+            events.append(SlotSet("red_flags", announced + [h.id for h in fresh]))
 
-    async def extract_triage_level(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                   domain: DomainDict) -> Dict[str, Any]:
-        """Raised at once by a red flag; never lowered here."""
-        data = reasoning_data()
-        hits = screen_red_flags(data.rules, current_findings(tracker, data.yes_means))
+        # The triage level is raised at once by a red flag and never lowered here.
         current = tracker.get_slot("triage_level")
         raised = most_urgent([current, *(h.triage for h in hits)])
-        return {"triage_level": raised} if raised and raised != current else {}
+        if raised and raised != current:
+            events.append(SlotSet("triage_level", raised))
+        return events
