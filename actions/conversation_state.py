@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, Mapping
+from typing import Any, Dict, Iterable, List, Mapping
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
 
 from hipguide.reasoning.findings import (
     Findings,
@@ -93,3 +94,17 @@ def serialise(findings: Findings) -> Dict[str, str]:
 def known_findings(tracker: Tracker) -> Findings:
     """The findings slot as it stands (slot extraction has already applied this message)."""
     return with_implications(parse_findings(tracker.get_slot("findings")))
+
+
+def keep_form_going(events: List[EventType], tracker: Tracker) -> List[EventType]:
+    """Let a form accept a message that stated findings but answered nothing it asked.
+
+    Without this the form would be rejected ("I also can't sleep on that side" while the
+    form waits for the onset); the findings are already kept by slot extraction, and the
+    form simply asks its pending question again.
+    """
+    answered = any(isinstance(e, dict) and e.get("event") == "slot"
+                   and e.get("name") != "requested_slot" for e in events)
+    if not answered and findings_from_entities(tracker.latest_message.get("entities", [])):
+        return [*events, SlotSet("findings", tracker.get_slot("findings"))]
+    return events

@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.conversation_state import known_findings
+from actions.conversation_state import keep_form_going, known_findings
 from actions.knowledge import reasoning_data
 from hipguide.reasoning.questions import NextQuestion, next_question
 
@@ -90,13 +90,4 @@ class ValidateFollowupForm(FormValidationAction):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[EventType]:
-        """A message that states findings without answering still keeps the form going."""
-        events = await super().run(dispatcher, tracker, domain)
-        answered = any(e.get("event") == "slot" and e.get("name") != "requested_slot"
-                       for e in events)
-        if not answered and tracker.get_slot("findings"):
-            entities = tracker.latest_message.get("entities", [])
-            if any(e.get("entity") in ("symptom", "body_location", "activity", "event",
-                                       "risk_factor", "onset", "side") for e in entities):
-                events.append(SlotSet("findings", tracker.get_slot("findings")))
-        return events
+        return keep_form_going(await super().run(dispatcher, tracker, domain), tracker)

@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.conversation_state import findings_from_entities
+from actions.conversation_state import keep_form_going
 from hipguide.reasoning.findings import AGE_NOT_GIVEN, DURATION_NOT_GIVEN
 
 SKIP_INTENTS = {"unsure", "deny"}
@@ -48,16 +48,4 @@ class ValidateIntakeForm(FormValidationAction):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[EventType]:
-        """Accept a message that answered something else, so the form asks its question again.
-
-        Without this, "I also can't sleep on that side" while the form waits for the onset
-        would reject the form; the new findings are kept either way (slot extraction), but
-        the conversation should simply return to the pending question.
-        """
-        events = await super().run(dispatcher, tracker, domain)
-        answered = any(isinstance(e, dict) and e.get("event") == "slot"
-                       and e.get("name") != "requested_slot" for e in events)
-        stated = findings_from_entities(tracker.latest_message.get("entities", []))
-        if not answered and stated:
-            events.append(SlotSet("findings", tracker.get_slot("findings")))
-        return events
+        return keep_form_going(await super().run(dispatcher, tracker, domain), tracker)

@@ -55,9 +55,14 @@ def _p_yes(model: RankingModel, posterior: Mapping[str, float], finding_id: str,
 
 
 def expected_gain(model: RankingModel, findings: Findings, finding_id: str,
-                  policy: QuestionPolicy) -> Tuple[float, bool]:
-    """(expected entropy reduction in bits, whether some answer changes the top three)."""
-    posterior = _posterior(model, findings)
+                  policy: QuestionPolicy,
+                  posterior: Mapping[str, float] | None = None) -> Tuple[float, bool]:
+    """(expected entropy reduction in bits, whether some answer changes the top three).
+
+    ``posterior`` is the ranking for ``findings`` when the caller already has it.
+    """
+    if posterior is None:
+        posterior = _posterior(model, findings)
     before = entropy(posterior.values())
     top3 = _top3(posterior)
     p_yes = _p_yes(model, posterior, finding_id, policy.base_log_odds)
@@ -119,7 +124,7 @@ def next_question(model: RankingModel, rules: Sequence[RedFlagRule], findings: F
         return None
     best: NextQuestion | None = None
     for finding_id in sorted(open_questions):
-        gain, changes_top = expected_gain(model, findings, finding_id, policy)
+        gain, changes_top = expected_gain(model, findings, finding_id, policy, posterior)
         if not changes_top or gain < policy.min_gain_bits:
             continue
         if best is None or gain > best.gain_bits:
