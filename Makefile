@@ -12,7 +12,7 @@ export RASA_TELEMETRY_ENABLED ?= false
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 
-.PHONY: help install db nlp generate train run test test-fast lint types validate clean lock eval-nlu eval-dialogue install-lm eval-nlu-lm
+.PHONY: help install db nlp generate web browser train run test test-fast lint types validate clean lock eval-nlu eval-dialogue install-lm eval-nlu-lm
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -36,13 +36,28 @@ nlp: $(STAMP) ## Build the project's spaCy pipeline (build/spacy/hipguide_en)
 generate: $(STAMP) ## Regenerate NLU lookups and synonyms from data/knowledge
 	$(PY) -m hipguide.language.generate
 
+WEB_VENDOR := build/web/socket.io.min.js
+
+$(WEB_VENDOR): web/package.json web/package-lock.json
+	@command -v npm >/dev/null || { echo "npm is missing: install Node.js 18+ and npm (Debian: apt-get install nodejs npm)"; exit 1; }
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p build/web && cp web/node_modules/socket.io-client/dist/socket.io.min.js $(WEB_VENDOR)
+
+web: $(WEB_VENDOR) ## Vendor the chat page's socket.io client from npm into build/web
+
+browser: ## Install Debian's Chromium for the browser test when it is missing
+	@command -v chromium >/dev/null || { \
+	  echo "installing Debian's chromium for the browser test"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get install -y -qq chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }; \
+	  else sudo apt-get install -y -qq chromium; fi || { echo "could not install chromium: run 'apt-get install chromium'"; exit 1; }; }
+
 train: db nlp generate ## Train a model unless one exists for the current data fingerprint
 	$(PY) -m hipguide.tools.train
 
-run: train ## Start the action server and the Rasa server; prints where to chat
+run: train web ## Start the action server and the Rasa server; prints where to chat
 	$(PY) -m hipguide.tools.run --rasa-port $(RASA_PORT) --action-port $(ACTION_PORT)
 
-test: train ## Run every test (lint, types, unit, database, end-to-end)
+test: train web browser ## Run every test (lint, types, unit, database, end-to-end, browser)
 	$(MAKE) --no-print-directory lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 

@@ -13,13 +13,19 @@ import pytest
 from hipguide.knowledge.build import build_database
 from hipguide.tools.servers import Servers, free_port
 from hipguide.tools.train import train
+from tests.e2e.platform_api import PlatformAPI
 
 
 class RunningAssistant:
-    def __init__(self, servers: Servers, token: str, tracker_db: Path):
+    def __init__(self, servers: Servers, token: str, tracker_db: Path, platforms: PlatformAPI):
         self.servers = servers
         self.token = token
         self.tracker_db = tracker_db
+        self.platforms = platforms
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.servers.rasa_port}"
 
     def say(self, sender: str, text: str) -> list:
         return self.servers.send(sender, text)
@@ -39,13 +45,15 @@ def assistant(kb, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningA
     tracker_db = workdir / "tracker.db"
     token = secrets.token_urlsafe(16)
     model = train()  # a no-op when `make train` already trained this fingerprint
+    platforms = PlatformAPI().start()  # every messaging channel talks to this recorder
     servers = Servers(
         model=model, rasa_port=free_port(), action_port=free_port(), run_dir=workdir,
         env={"DATABASE_URL": knowledge_db, "TRACKER_STORE_URL": f"sqlite:///{tracker_db}",
-             "HIPGUIDE_ENABLE_API": "1", "HIPGUIDE_API_TOKEN": token},
+             "HIPGUIDE_ENABLE_API": "1", "HIPGUIDE_API_TOKEN": token, **platforms.environment()},
     )
-    servers.start()
     try:
-        yield RunningAssistant(servers, token, tracker_db)
+        servers.start()
+        yield RunningAssistant(servers, token, tracker_db, platforms)
     finally:
         servers.stop()
+        platforms.stop()
