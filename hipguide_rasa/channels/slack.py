@@ -7,7 +7,7 @@ Environment: SLACK_TOKEN, SLACK_SIGNING_SECRET (required); SLACK_CHANNEL, SLACK_
 
 from __future__ import annotations
 
-from typing import Any, Awaitable, Callable, Dict, Optional
+from typing import Any, Awaitable, Callable, Dict, List, Optional
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.slack import SlackBot, SlackInput
@@ -17,6 +17,20 @@ from hipguide_rasa.channels.common import Settings, disabled_blueprint, read_set
 
 REQUIRED = ("SLACK_TOKEN", "SLACK_SIGNING_SECRET")
 OPTIONAL = ("SLACK_CHANNEL", "SLACK_API_URL")
+MAX_BUTTONS = 25  # per actions block (Rasa 3.6 still assumed 5 and dropped all buttons above it)
+
+
+class HipGuideSlackBot(SlackBot):
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: List[Dict[str, Any]], **kwargs: Any
+    ) -> None:
+        elements = [
+            {"type": "button", "text": {"type": "plain_text", "text": button["title"]}, "value": button["payload"]}
+            for button in buttons[:MAX_BUTTONS]
+        ]
+        blocks = [{"type": "section", "text": {"type": "plain_text", "text": text}},
+                  {"type": "actions", "elements": elements}]
+        await self._post_message(channel=self.slack_channel or recipient_id, as_user=True, text=text, blocks=blocks)
 
 
 class HipGuideSlackInput(SlackInput):
@@ -35,6 +49,8 @@ class HipGuideSlackInput(SlackInput):
             slack_token=settings.get("SLACK_TOKEN"),
             slack_channel=settings.get("SLACK_CHANNEL") or None,
             slack_signing_secret=settings.get("SLACK_SIGNING_SECRET"),
+            slack_retry_reason_header="x-slack-retry-reason",
+            slack_retry_number_header="x-slack-retry-num",
         )
 
     def _validate_credentials(self) -> None:
@@ -46,7 +62,7 @@ class HipGuideSlackInput(SlackInput):
         return super().blueprint(on_new_message)
 
     def get_output_channel(self, channel: Optional[str] = None, thread_id: Optional[str] = None) -> OutputChannel:
-        bot = SlackBot(self.slack_token, channel or self.slack_channel, thread_id, self.proxy)
+        bot = HipGuideSlackBot(self.slack_token, channel or self.slack_channel, thread_id, self.proxy)
         api_url = self.settings.get("SLACK_API_URL")
         if api_url:
             bot.client.base_url = api_url.rstrip("/") + "/"

@@ -103,7 +103,7 @@ class TelegramInput(InputChannel):
         @telegram.listener("before_server_stop")
         async def close_session(app: Any, loop: Any) -> None:
             if self._output is not None:
-                await self._output.close()
+                await self._output.session.close()
 
         @telegram.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
