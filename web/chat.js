@@ -206,8 +206,9 @@
       Array.prototype.forEach.call(document.querySelectorAll(".view-button"), function (other) {
         other.setAttribute("aria-pressed", String(other === button));
       });
-      document.getElementById("map-front").hidden = view !== "front";
-      document.getElementById("map-back").hidden = view !== "back";
+      // SVG elements have no .hidden property: toggle the attribute itself.
+      document.getElementById("map-front").toggleAttribute("hidden", view !== "front");
+      document.getElementById("map-back").toggleAttribute("hidden", view !== "back");
     });
   });
 

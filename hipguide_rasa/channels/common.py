@@ -12,7 +12,7 @@ import logging
 import os
 import re
 from dataclasses import dataclass
-from typing import Any, Dict, List, Mapping, Optional, Sequence
+from typing import Any, Dict, List, Mapping, Sequence
 
 from sanic import Blueprint
 
@@ -42,7 +42,7 @@ def read_settings(
     channel: str,
     required: Sequence[str],
     optional: Sequence[str] = (),
-    environ: Optional[Mapping[str, str]] = None,
+    environ: Mapping[str, str] | None = None,
 ) -> Settings:
     environ = os.environ if environ is None else environ
     values = {name: environ[name] for name in [*required, *optional] if environ.get(name)}

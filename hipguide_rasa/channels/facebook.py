@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from typing import Any, Awaitable, Callable, Dict, List, Optional
+from typing import Any, Awaitable, Callable, Dict, List
 
 from fbmessenger.elements import Text as FBText
 from rasa.core.channels.channel import UserMessage
@@ -60,7 +60,7 @@ class HipGuideMessenger(Messenger):
         if settings.get("FACEBOOK_GRAPH_URL"):
             self.client.graph_url = settings["FACEBOOK_GRAPH_URL"].rstrip("/")
 
-    async def _handle_user_message(self, text: str, sender_id: str, metadata: Optional[Dict[str, Any]]) -> None:
+    async def _handle_user_message(self, text: str, sender_id: str, metadata: Dict[str, Any] | None) -> None:
         out_channel = HipGuideMessengerBot(self.client)
         await self.on_new_message(
             UserMessage(text, out_channel, sender_id, input_channel=self.name(), metadata=metadata)
@@ -73,7 +73,7 @@ class HipGuideFacebookInput(FacebookInput):
         return "facebook"
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> "HipGuideFacebookInput":
+    def from_credentials(cls, credentials: Dict[str, Any] | None) -> HipGuideFacebookInput:
         return cls(read_settings(cls.name(), REQUIRED, OPTIONAL))
 
     def __init__(self, settings: Settings) -> None:

@@ -7,7 +7,7 @@ Environment: SLACK_TOKEN, SLACK_SIGNING_SECRET (required); SLACK_CHANNEL, SLACK_
 
 from __future__ import annotations
 
-from typing import Any, Awaitable, Callable, Dict, List, Optional
+from typing import Any, Awaitable, Callable, Dict, List
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.slack import SlackBot, SlackInput
@@ -39,7 +39,7 @@ class HipGuideSlackInput(SlackInput):
         return "slack"
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> "HipGuideSlackInput":
+    def from_credentials(cls, credentials: Dict[str, Any] | None) -> HipGuideSlackInput:
         settings = read_settings(cls.name(), REQUIRED, OPTIONAL)
         return cls(settings)
 
@@ -61,7 +61,7 @@ class HipGuideSlackInput(SlackInput):
             return disabled_blueprint(self.name())
         return super().blueprint(on_new_message)
 
-    def get_output_channel(self, channel: Optional[str] = None, thread_id: Optional[str] = None) -> OutputChannel:
+    def get_output_channel(self, channel: str | None = None, thread_id: str | None = None) -> OutputChannel:
         bot = HipGuideSlackBot(self.slack_token, channel or self.slack_channel, thread_id, self.proxy)
         api_url = self.settings.get("SLACK_API_URL")
         if api_url:

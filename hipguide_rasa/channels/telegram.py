@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hmac
 import logging
-from typing import Any, Awaitable, Callable, Dict, List, Optional
+from typing import Any, Awaitable, Callable, Dict, List
 
 from aiogram.bot.api import TELEGRAM_PRODUCTION, TelegramAPIServer
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -39,7 +39,7 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 class HipGuideTelegramOutput(TelegramOutput):
     """Rasa's Telegram output with a configurable API address; buttons one per row."""
 
-    def __init__(self, access_token: str, api_url: Optional[str] = None) -> None:
+    def __init__(self, access_token: str, api_url: str | None = None) -> None:
         # TelegramOutput.__init__ takes only the token; aiogram's Bot takes the server.
         super(TelegramOutput, self).__init__(
             access_token, server=TelegramAPIServer.from_base(api_url) if api_url else TELEGRAM_PRODUCTION
@@ -62,12 +62,12 @@ class TelegramInput(InputChannel):
         return "telegram"
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> "TelegramInput":
+    def from_credentials(cls, credentials: Dict[str, Any] | None) -> TelegramInput:
         return cls(read_settings(cls.name(), REQUIRED, OPTIONAL))
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self._output: Optional[HipGuideTelegramOutput] = None
+        self._output: HipGuideTelegramOutput | None = None
 
     def get_output_channel(self) -> HipGuideTelegramOutput:
         if self._output is None:  # created lazily, inside the server's event loop

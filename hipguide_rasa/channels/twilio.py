@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Awaitable, Callable, Dict, List, Optional
+from typing import Any, Awaitable, Callable, Dict, List
 
 from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.twilio import TwilioOutput
@@ -31,7 +31,7 @@ logger = logging.getLogger(__name__)
 
 
 class HipGuideTwilioOutput(TwilioOutput):
-    def __init__(self, account_sid: str, auth_token: str, number: str, api_url: Optional[str] = None) -> None:
+    def __init__(self, account_sid: str, auth_token: str, number: str, api_url: str | None = None) -> None:
         super().__init__(account_sid, auth_token, number)
         if api_url:
             self.api.base_url = api_url.rstrip("/")
@@ -60,7 +60,7 @@ class TwilioInput(InputChannel):
         return "twilio"
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> "TwilioInput":
+    def from_credentials(cls, credentials: Dict[str, Any] | None) -> TwilioInput:
         required = ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", cls.number_variable)
         return cls(read_settings(cls.name(), required, ("TWILIO_WEBHOOK_URL", "TWILIO_API_URL")))
 

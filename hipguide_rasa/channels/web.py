@@ -22,7 +22,7 @@ import os
 import re
 import uuid
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
+from typing import Any, Awaitable, Callable, Dict, List, Tuple
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
@@ -77,20 +77,20 @@ class WebChatInput(SocketIOInput):
         return "/chat"
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> "WebChatInput":
+    def from_credentials(cls, credentials: Dict[str, Any] | None) -> WebChatInput:
         credentials = credentials or {}
         return cls(
             socketio_path=credentials.get("socketio_path", "/socket.io"),
             origins=_origins_from_environment() or list(credentials.get("origins") or []),
         )
 
-    def __init__(self, socketio_path: str = "/socket.io", origins: Optional[List[str]] = None) -> None:
+    def __init__(self, socketio_path: str = "/socket.io", origins: List[str] | None = None) -> None:
         super().__init__(session_persistence=True, socketio_path=socketio_path)
         self.origins = origins or []
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> SocketBlueprint:
         # None = same origin only (engine.io compares Origin with Host); a list adds others.
-        allowed: Optional[List[str]] = self.origins or None
+        allowed: List[str] | None = self.origins or None
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=allowed)
         self.sio = sio
         web = SocketBlueprint(sio, self.socketio_path or "/socket.io", "hipguide_web", __name__)
@@ -108,7 +108,7 @@ class WebChatInput(SocketIOInput):
             return await _static(name)
 
         @sio.on("connect")
-        async def connect(sid: str, environ: Dict, auth: Optional[Dict] = None) -> bool:
+        async def connect(sid: str, environ: Dict, auth: Dict | None = None) -> bool:
             return True
 
         @sio.on("session_request")

@@ -97,7 +97,7 @@ class PlatformAPI:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.server.server_address[1]}"
 
-    def start(self) -> "PlatformAPI":
+    def start(self) -> PlatformAPI:
         self.thread.start()
         return self
 

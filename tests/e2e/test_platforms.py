@@ -14,7 +14,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from typing import Dict, Optional, Tuple
+from typing import Dict, Tuple
 
 import pytest
 from twilio.request_validator import RequestValidator
@@ -51,7 +51,7 @@ def new_id() -> int:
 
 # ---- Telegram ---------------------------------------------------------------------------
 
-def telegram_update(chat_id: int, text: Optional[str] = None, button: Optional[str] = None) -> bytes:
+def telegram_update(chat_id: int, text: str | None = None, button: str | None = None) -> bytes:
     user = {"id": chat_id, "is_bot": False, "first_name": "Test"}
     chat = {"id": chat_id, "type": "private", "first_name": "Test"}
     if button is not None:
@@ -110,7 +110,7 @@ def test_telegram_refuses_requests_without_the_secret_token(assistant, headers) 
 # ---- Slack ------------------------------------------------------------------------------
 
 def slack_headers(body: bytes, secret: str = PLATFORM_SECRETS["SLACK_SIGNING_SECRET"],
-                  timestamp: Optional[int] = None) -> Dict[str, str]:
+                  timestamp: int | None = None) -> Dict[str, str]:
     stamp = str(timestamp if timestamp is not None else int(time.time()))
     digest = hmac.new(secret.encode(), f"v0:{stamp}:".encode() + body, hashlib.sha256).hexdigest()
     return {"Content-Type": "application/json", "X-Slack-Request-Timestamp": stamp,
@@ -163,7 +163,7 @@ def test_slack_refuses_unsigned_or_badly_signed_requests(assistant, how) -> None
 
 # ---- Facebook Messenger -----------------------------------------------------------------
 
-def messenger_event(user: str, text: Optional[str] = None, quick_reply: Optional[str] = None) -> bytes:
+def messenger_event(user: str, text: str | None = None, quick_reply: str | None = None) -> bytes:
     message: Dict[str, object] = {"mid": f"m.{new_id()}", "text": text or "option"}
     if quick_reply:
         message["quick_reply"] = {"payload": quick_reply}
@@ -221,7 +221,7 @@ def test_messenger_webhook_verification_needs_the_verify_token(assistant) -> Non
 
 # ---- Twilio SMS and WhatsApp ------------------------------------------------------------
 
-def twilio_post(assistant, channel: str, fields: Dict[str, str], sign: Optional[str] = "right"):  # type: ignore[no-untyped-def]
+def twilio_post(assistant, channel: str, fields: Dict[str, str], sign: str | None = "right"):  # type: ignore[no-untyped-def]
     url = f"{assistant.url}/webhooks/{channel}/webhook"
     headers = {"Content-Type": "application/x-www-form-urlencoded"}
     if sign is not None:
@@ -252,7 +252,8 @@ def test_twilio_numbered_options_and_a_number_as_the_answer(assistant, channel, 
     assert "\n1. Groin\n2. Front of hip\n3. Outside of hip\n" in question
     assert "/describe_symptoms" not in question  # payloads never leak into the text
     assert all(m["From"] == number for m in sent)
-    auth = base64.b64encode(f"{PLATFORM_SECRETS['TWILIO_ACCOUNT_SID']}:{PLATFORM_SECRETS['TWILIO_AUTH_TOKEN']}".encode())
+    account, token = PLATFORM_SECRETS["TWILIO_ACCOUNT_SID"], PLATFORM_SECRETS["TWILIO_AUTH_TOKEN"]
+    auth = base64.b64encode(f"{account}:{token}".encode())
     assert twilio_sent(assistant, sender)[0].headers["Authorization"] == f"Basic {auth.decode()}"
 
     status, _ = twilio_post(assistant, channel, twilio_fields(sender, number, "3"))
