@@ -33,6 +33,7 @@ def main(argv: list | None = None) -> int:
         return 1
     print(
         "\nHipGuide is running.\n"
+        f"  Chat page:      http://127.0.0.1:{args.rasa_port}/chat/\n"
         f"  Chat (REST):    POST {servers.rest_url}\n"
         f"  Try:            curl -s -XPOST {servers.rest_url} -H 'Content-Type: application/json' "
         "-d '{\"sender\": \"me\", \"message\": \"my hip hurts after running\"}'\n"
