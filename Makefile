@@ -74,7 +74,9 @@ validate: $(STAMP) ## Check knowledge files, generated NLU files and Rasa traini
 	$(RASA) data validate --fail-on-warnings
 
 lock: $(STAMP) ## Rewrite constraints.txt from the current .venv
-	$(PY) -m pip freeze --exclude-editable | grep -v '^hipguide' > constraints.txt.new && mv constraints.txt.new constraints.txt
+	{ echo "# Exact versions of every package, resolved with Python 3.10 (regenerate: make lock)."; \
+	  echo "# pip installs with these as constraints, so a fresh clone gets the tested set."; \
+	  $(PY) -m pip freeze --exclude-editable | grep -v '^hipguide'; } > constraints.txt.new && mv constraints.txt.new constraints.txt
 
 clean: ## Remove generated artefacts (keeps .venv)
 	rm -rf build models var results .rasa
