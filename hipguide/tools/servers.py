@@ -39,15 +39,16 @@ def port_in_use(port: int, host: str = "127.0.0.1") -> bool:
         return sock.connect_ex((host, port)) == 0
 
 
-def write_endpoints(path: Path, action_port: int) -> Path:
+HIPGUIDE_TRACKER_STORE = "hipguide_rasa.tracker_store.EnvironmentSQLTrackerStore"
+
+
+def write_endpoints(path: Path, action_port: int, tracker_store: str | None = HIPGUIDE_TRACKER_STORE) -> Path:
     """An endpoints file pointing at the action server on ``action_port``."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(
-        "action_endpoint:\n"
-        f"  url: http://127.0.0.1:{action_port}/webhook\n"
-        "tracker_store:\n"
-        "  type: hipguide_rasa.tracker_store.EnvironmentSQLTrackerStore\n"
-    )
+    text = f"action_endpoint:\n  url: http://127.0.0.1:{action_port}/webhook\n"
+    if tracker_store:
+        text += f"tracker_store:\n  type: {tracker_store}\n"
+    path.write_text(text)
     return path
 
 
@@ -68,6 +69,9 @@ class Servers:
     action_port: int = 5055
     run_dir: Path = PROJECT_ROOT / "var" / "run"
     env: Dict[str, str] = field(default_factory=dict)
+    project_dir: Path = PROJECT_ROOT  # another Rasa project (the benchmark's baseline) works too
+    credentials: Path | None = None  # default: <project_dir>/credentials.yml
+    tracker_store: str | None = HIPGUIDE_TRACKER_STORE  # None: Rasa's in-memory store
     processes: List[subprocess.Popen] = field(default_factory=list)
     logs: List[IO[bytes]] = field(default_factory=list)
 
@@ -77,7 +81,7 @@ class Servers:
 
     def _environment(self) -> Dict[str, str]:
         env = {**os.environ, **self.env}
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(self.project_dir), env.get("PYTHONPATH")]))
         env.setdefault("RASA_TELEMETRY_ENABLED", "false")
         env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
@@ -88,7 +92,7 @@ class Servers:
         log = (self.run_dir / f"{name}.log").open("wb")
         self.logs.append(log)
         process = subprocess.Popen(
-            args, cwd=PROJECT_ROOT, env=self._environment(), stdout=log,
+            args, cwd=self.project_dir, env=self._environment(), stdout=log,
             stderr=subprocess.STDOUT, start_new_session=True,
         )
         self.processes.append(process)
@@ -98,7 +102,7 @@ class Servers:
         rasa = str(Path(sys.executable).with_name("rasa"))
         host = self.env.get("HIPGUIDE_HOST", os.environ.get("HIPGUIDE_HOST", "127.0.0.1"))
         args = [rasa, "run", "--model", str(self.model), "--endpoints", str(endpoints),
-                "--credentials", str(PROJECT_ROOT / "credentials.yml"),
+                "--credentials", str(self.credentials or self.project_dir / "credentials.yml"),
                 "--port", str(self.rasa_port), "--interface", host]
         environment = self._environment()
         if environment.get("HIPGUIDE_ENABLE_API") == "1":
@@ -112,7 +116,7 @@ class Servers:
         for port in (self.rasa_port, self.action_port):
             if port_in_use(port):
                 raise StartupError(f"port {port} is already in use; set RASA_PORT / ACTION_PORT")
-        endpoints = write_endpoints(self.run_dir / "endpoints.yml", self.action_port)
+        endpoints = write_endpoints(self.run_dir / "endpoints.yml", self.action_port, self.tracker_store)
         rasa = str(Path(sys.executable).with_name("rasa"))
         self._spawn("actions", [rasa, "run", "actions", "--actions", "actions",
                                 "--port", str(self.action_port)])

@@ -1,0 +1,201 @@
+"""``make bench``: HipGuide against a plain ``rasa init`` assistant, in the same run.
+
+Both are trained from scratch (empty Rasa cache) with the project's virtual environment,
+started the same way (action server + Rasa server on loopback, REST channel) and driven
+with the same load: conversations of ten turns at concurrency 1 and 16. Prints a table of
+HipGuide / baseline ratios and writes it, with the machine's details, into
+``docs/benchmarks.md`` (section "Latency, throughput, memory and training time").
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+from typing import Dict, List, Sequence
+
+from hipguide.tools.load import BASELINE_SCRIPT, HIPGUIDE_SCRIPT, LoadResult, drive, peak_rss_mb
+from hipguide.tools.servers import PROJECT_ROOT, Servers, free_port
+
+BENCHMARKS_MD = PROJECT_ROOT / "docs" / "benchmarks.md"
+SECTION = "## Latency, throughput, memory and training time"
+TARGETS = {  # figure: (largest allowed HipGuide / baseline ratio, or smallest for throughput)
+    "p95 latency, concurrency 1": ("<=", 1.5),
+    "throughput, concurrency 16": (">=", 0.7),
+    "Rasa server peak memory": ("<=", 1.5),
+}
+
+
+@dataclass
+class Measurement:
+    training_s: float
+    ready_s: float
+    c1: LoadResult
+    c16: LoadResult
+    rasa_mb: float
+    actions_mb: float
+
+
+def train(project: Path, out: Path, cache: Path, extra: Sequence[str] = ()) -> float:
+    """Full training (an empty cache) of ``project``; returns seconds."""
+    rasa = str(Path(sys.executable).with_name("rasa"))
+    env = {**os.environ, "RASA_CACHE_DIRECTORY": str(cache), "RASA_TELEMETRY_ENABLED": "false",
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(project), os.environ.get("PYTHONPATH")]))}
+    started = time.monotonic()
+    subprocess.run([rasa, "train", "--out", str(out), "--fixed-model-name", "bench", *extra],
+                   cwd=project, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    return time.monotonic() - started
+
+
+def measure(name: str, servers: Servers, script: Sequence[str], training_s: float,
+            c1_conversations: int, c16_seconds: float) -> Measurement:
+    print(f"[{name}] starting servers", flush=True)
+    started = time.monotonic()
+    servers.start()
+    ready_s = time.monotonic() - started
+    try:
+        drive(servers.rest_url, script, concurrency=1, conversations=1, prefix=f"{name}-warmup")
+        print(f"[{name}] concurrency 1: {c1_conversations} conversations", flush=True)
+        c1 = drive(servers.rest_url, script, concurrency=1, conversations=c1_conversations, prefix=f"{name}-c1")
+        print(f"[{name}] concurrency 16: {c16_seconds:.0f} s", flush=True)
+        c16 = drive(servers.rest_url, script, concurrency=16, seconds=c16_seconds, prefix=f"{name}-c16")
+        actions, rasa = servers.processes[0].pid, servers.processes[1].pid
+        return Measurement(training_s, ready_s, c1, c16, peak_rss_mb(rasa), peak_rss_mb(actions))
+    finally:
+        servers.stop()
+
+
+def ratio(a: float, b: float) -> str:
+    return f"{a / b:.2f}" if b else "n/a"
+
+
+def table(hipguide: Measurement, baseline: Measurement) -> List[List[str]]:
+    def row(label: str, a: float, b: float, unit: str, digits: int = 0) -> List[str]:
+        target = TARGETS.get(label)
+        verdict = ""
+        if target and b:
+            value = a / b
+            ok = value <= target[1] if target[0] == "<=" else value >= target[1]
+            verdict = f"{target[0]} {target[1]}: {'met' if ok else 'MISSED'}"
+        return [label, f"{a:.{digits}f} {unit}", f"{b:.{digits}f} {unit}", ratio(a, b), verdict]
+
+    h, b = hipguide, baseline
+    rows = [
+        row("p50 latency, concurrency 1", h.c1.percentile(50) * 1000, b.c1.percentile(50) * 1000, "ms"),
+        row("p95 latency, concurrency 1", h.c1.percentile(95) * 1000, b.c1.percentile(95) * 1000, "ms"),
+        row("p50 latency, concurrency 16", h.c16.percentile(50) * 1000, b.c16.percentile(50) * 1000, "ms"),
+        row("p95 latency, concurrency 16", h.c16.percentile(95) * 1000, b.c16.percentile(95) * 1000, "ms"),
+        row("throughput, concurrency 16", h.c16.throughput, b.c16.throughput, "msg/s", 1),
+        row("Rasa server peak memory", h.rasa_mb, b.rasa_mb, "MiB"),
+        row("action server peak memory", h.actions_mb, b.actions_mb, "MiB"),
+        row("start to ready", h.ready_s, b.ready_s, "s", 1),
+        row("full training", h.training_s, b.training_s, "s"),
+    ]
+    rows.append(["errors (c1 + c16)", str(h.c1.errors + h.c16.errors), str(b.c1.errors + b.c16.errors), "", ""])
+    training_ok = "met" if h.training_s <= 300 else "MISSED"
+    rows[-2][4] = f"<= 300 s: {training_ok}"
+    return rows
+
+
+def markdown(rows: List[List[str]], machine: Dict[str, str], notes: List[str]) -> str:
+    lines = [SECTION, "", f"Measured by `make bench` on {time.strftime('%Y-%m-%d')}. "
+             "Baseline: a plain `rasa init` assistant (moodbot, Rasa's default config, in-memory tracker "
+             "store, an empty action server) trained and run in the same run with the same virtual "
+             "environment; both driven through the REST channel with ten-turn conversations.", "",
+             "| figure | HipGuide | baseline | ratio | target |", "|---|---|---|---|---|"]
+    lines += [f"| {' | '.join(r)} |" for r in rows]
+    lines += ["", "Machine: " + ", ".join(f"{k} {v}" for k, v in machine.items()) + ".", ""]
+    lines += [f"- {note}" for note in notes]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def machine_details() -> Dict[str, str]:
+    mem_kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+                  if line.startswith("MemTotal"))
+    return {"cores": str(os.cpu_count()), "memory": f"{mem_kb / 1024 / 1024:.1f} GiB",
+            "CPU": _cpu_model(), "OS": platform.platform(terse=True), "Python": platform.python_version(),
+            "Rasa": version("rasa"), "TensorFlow": version("tensorflow"), "spaCy": version("spacy"),
+            "SQLAlchemy": version("sqlalchemy")}
+
+
+def _cpu_model() -> str:
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return platform.processor() or "unknown"
+
+
+def record(text: str, path: Path = BENCHMARKS_MD) -> None:
+    existing = path.read_text() if path.exists() else "# Benchmarks\n"
+    if SECTION in existing:
+        before, _, after = existing.partition(SECTION)
+        rest = after.split("\n## ", 1)
+        existing = before.rstrip() + "\n\n" + text + ("\n## " + rest[1] if len(rest) > 1 else "")
+    else:
+        existing = existing.rstrip() + "\n\n" + text
+    path.write_text(existing)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--conversations", type=int, default=6, help="conversations at concurrency 1")
+    parser.add_argument("--seconds", type=float, default=45.0, help="duration at concurrency 16")
+    parser.add_argument("--no-record", action="store_true", help="print only; leave docs/benchmarks.md")
+    args = parser.parse_args(argv)
+
+    work = Path(tempfile.mkdtemp(prefix="hipguide-bench-"))
+    try:
+        baseline_dir = work / "baseline"
+        import rasa.cli
+
+        shutil.copytree(Path(rasa.cli.__file__).parent / "initial_project", baseline_dir,
+                        ignore=shutil.ignore_patterns("__pycache__"))
+        (baseline_dir / "credentials.yml").write_text("rest:\n")
+        print("training HipGuide from scratch...", flush=True)
+        hipguide_training = train(PROJECT_ROOT, work / "models-hipguide", work / "cache-hipguide")
+        print(f"  {hipguide_training:.0f} s\ntraining the rasa init baseline from scratch...", flush=True)
+        baseline_training = train(baseline_dir, work / "models-baseline", work / "cache-baseline")
+        print(f"  {baseline_training:.0f} s", flush=True)
+
+        hipguide = measure(
+            "hipguide",
+            Servers(model=work / "models-hipguide" / "bench.tar.gz", rasa_port=free_port(), action_port=free_port(),
+                    run_dir=work / "run-hipguide",
+                    env={"TRACKER_STORE_URL": f"sqlite:///{work / 'tracker.db'}"}),
+            HIPGUIDE_SCRIPT, hipguide_training, args.conversations, args.seconds)
+        baseline = measure(
+            "baseline",
+            Servers(model=work / "models-baseline" / "bench.tar.gz", rasa_port=free_port(), action_port=free_port(),
+                    run_dir=work / "run-baseline", project_dir=baseline_dir, tracker_store=None),
+            BASELINE_SCRIPT, baseline_training, args.conversations, args.seconds)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    rows = table(hipguide, baseline)
+    width = [max(len(r[i]) for r in [*rows, ["figure", "HipGuide", "baseline", "ratio", "target"]]) for i in range(5)]
+    print()
+    for r in [["figure", "HipGuide", "baseline", "ratio", "target"], *rows]:
+        print("  ".join(cell.ljust(width[i]) for i, cell in enumerate(r)))
+    machine = machine_details()
+    print("\n" + ", ".join(f"{k} {v}" for k, v in machine.items()))
+    notes = [f"HipGuide: {hipguide.c1.requests} messages at concurrency 1, {hipguide.c16.requests} in "
+             f"{hipguide.c16.elapsed:.0f} s at concurrency 16; baseline: {baseline.c1.requests} and "
+             f"{baseline.c16.requests} in {baseline.c16.elapsed:.0f} s.",
+             "HipGuide keeps every conversation in its SQL tracker store (SQLite here) and calls its "
+             "action server on most turns; the baseline keeps conversations in memory and calls no action."]
+    if not args.no_record:
+        record(markdown(rows, machine, notes))
+        print(f"recorded in {BENCHMARKS_MD.relative_to(PROJECT_ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
