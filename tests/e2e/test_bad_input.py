@@ -1,0 +1,83 @@
+"""Bad input on the REST channel gets a 4xx with a reason, changes nothing, and the server
+keeps serving other conversations throughout."""
+
+from __future__ import annotations
+
+import json
+import threading
+import urllib.error
+import urllib.request
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from typing import Dict, Tuple
+
+import pytest
+
+pytestmark = pytest.mark.servers
+
+
+def raw_post(url: str, body: bytes, content_type: str = "application/json") -> Tuple[int, Dict]:
+    request = urllib.request.Request(url, data=body, headers={"Content-Type": content_type}, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=120) as response:
+            return response.status, {"replies": json.loads(response.read())}
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"{}")
+
+
+def user_messages(assistant, sender: str) -> list:  # type: ignore[no-untyped-def]
+    return [e["text"] for e in assistant.tracker(sender)["events"] if e["event"] == "user"]
+
+
+@pytest.mark.parametrize("case, body, content_type, status", [
+    ("malformed JSON", b'{"sender": "x", "message": ', "application/json", 400),
+    ("invalid UTF-8", b'{"sender": "x", "message": "\xff\xfe hip"}', "application/json", 400),
+    ("a JSON array", b'[{"sender": "x", "message": "hi"}]', "application/json", 400),
+    ("no sender", b'{"message": "my hip hurts"}', "application/json", 400),
+    ("a number as message", b'{"sender": "x", "message": 42}', "application/json", 400),
+    ("empty message", b'{"sender": "x", "message": ""}', "application/json", 400),
+    ("whitespace only", b'{"sender": "x", "message": "  \\n\\t "}', "application/json", 400),
+    ("wrong content type", b'{"sender": "x", "message": "my hip hurts"}', "text/plain", 415),
+    ("form instead of JSON", b"sender=x&message=hip", "application/x-www-form-urlencoded", 415),
+])
+def test_malformed_requests_get_a_4xx_with_a_reason_and_change_nothing(
+    assistant, case, body, content_type, status  # type: ignore[no-untyped-def]
+) -> None:
+    sender = f"bad-{uuid.uuid4().hex[:8]}"
+    body = body.replace(b'"x"', json.dumps(sender).encode())
+    code, answer = raw_post(assistant.servers.rest_url, body, content_type)
+    assert code == status, case
+    assert answer.get("error"), case
+    assert user_messages(assistant, sender) == []
+
+
+def test_a_100_kb_message_is_refused_and_the_conversation_goes_on(assistant) -> None:  # type: ignore[no-untyped-def]
+    sender = f"long-{uuid.uuid4().hex[:8]}"
+    code, answer = raw_post(assistant.servers.rest_url,
+                            json.dumps({"sender": sender, "message": "my hip hurts " * 8000}).encode())
+    assert code == 413 and "longer than" in answer["error"]
+    assert user_messages(assistant, sender) == []
+    assert "Where exactly does it hurt" in " ".join(r.get("text", "") for r in
+                                                    assistant.say(sender, "my hip hurts after running"))
+
+
+def test_emoji_only_gets_a_rephrase_request(assistant) -> None:  # type: ignore[no-untyped-def]
+    replies = assistant.say(f"emoji-{uuid.uuid4().hex[:8]}", "😭😭🙏")
+    assert replies and replies[0]["text"]
+
+
+def test_twenty_messages_from_one_sender_at_once_are_all_kept_in_order(assistant) -> None:  # type: ignore[no-untyped-def]
+    sender = f"burst-{uuid.uuid4().hex[:8]}"
+    other = f"other-{uuid.uuid4().hex[:8]}"
+    messages = [f"my hip hurts, message {n}" for n in range(20)]
+    other_replies: list = []
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        futures = [pool.submit(assistant.say, sender, m) for m in messages]
+        other_thread = threading.Thread(target=lambda: other_replies.extend(assistant.say(other, "hello")))
+        other_thread.start()
+        replies = [f.result() for f in futures]
+        other_thread.join()
+    assert all(replies), "every message got an answer"
+    kept = user_messages(assistant, sender)
+    assert sorted(kept) == sorted(messages) and len(kept) == 20  # none lost, none duplicated
+    assert other_replies  # another person was served meanwhile
