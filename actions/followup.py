@@ -9,7 +9,8 @@ this module only picks questions and decides when to stop.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from functools import lru_cache
+from typing import Any, Dict, List, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -19,6 +20,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.conversation_state import keep_form_going, known_findings
 from actions.knowledge import reasoning_data
+from hipguide.reasoning.findings import FindingState
 from hipguide.reasoning.questions import NextQuestion, next_question
 
 YES_NO_BUTTONS = [
@@ -29,10 +31,16 @@ YES_NO_BUTTONS = [
 
 
 def choose_question(tracker: Tracker) -> NextQuestion | None:
+    asked = tuple(tracker.get_slot("asked_questions") or [])
+    return _next_question(tuple(sorted(known_findings(tracker).items())), asked)
+
+
+@lru_cache(maxsize=1024)
+def _next_question(findings: Tuple[Tuple[str, FindingState], ...], asked: Tuple[str, ...]) -> NextQuestion | None:
+    """Memoised: a form turn asks for the required slots three times (extraction, validation,
+    next slot) and the choice only depends on what is known and what was asked."""
     data = reasoning_data()
-    asked: List[str] = list(tracker.get_slot("asked_questions") or [])
-    return next_question(data.model, data.rules, known_findings(tracker), data.questions,
-                         asked, data.policy)
+    return next_question(data.model, data.rules, dict(findings), data.questions, list(asked), data.policy)
 
 
 class ActionPlanQuestions(Action):

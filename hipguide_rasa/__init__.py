@@ -2,3 +2,7 @@
 
 Everything here is thin glue over :mod:`hipguide`, which knows nothing of Rasa.
 """
+
+from hipguide_rasa import patches as _patches
+
+_patches.apply()
