@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from typing import Any, Awaitable, Callable, Dict, Optional, Tuple
+from typing import Any, Awaitable, Callable, Dict, Tuple
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from sanic import Blueprint, response
@@ -26,7 +26,7 @@ logger = logging.getLogger(__name__)
 MAX_SENDER_CHARS = 128
 
 
-def parse(request: Request) -> Tuple[Optional[Dict[str, Any]], Optional[HTTPResponse]]:
+def parse(request: Request) -> Tuple[Dict[str, Any] | None, HTTPResponse | None]:
     """The request's JSON object, or the 4xx response that explains what is wrong."""
     def refuse(status: int, reason: str) -> Tuple[None, HTTPResponse]:
         return None, response.json({"error": reason}, status=status)
@@ -63,7 +63,7 @@ class RestInput(InputChannel):
         return "rest"
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> "RestInput":
+    def from_credentials(cls, credentials: Dict[str, Any] | None) -> RestInput:
         return cls()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
