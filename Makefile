@@ -12,7 +12,7 @@ export RASA_TELEMETRY_ENABLED ?= false
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 
-.PHONY: help install db nlp generate web browser train run test test-fast lint types validate clean lock eval-nlu eval-dialogue install-lm eval-nlu-lm bench
+.PHONY: help install db nlp generate web browser train run test test-fast lint types validate clean lock eval-nlu eval-dialogue install-lm eval-nlu-lm bench test-scale
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -61,8 +61,11 @@ test: train web browser ## Run every test (lint, types, unit, database, end-to-e
 	$(MAKE) --no-print-directory lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+test-scale: train ## Only the scale-out test (2 Rasa + 2 action servers on PostgreSQL and Redis); make test runs it too
+	$(PY) -m pytest -m scale $(PYTEST_ARGS)
+
 test-fast: db nlp generate ## Unit and database tests only (no model, no servers)
-	$(PY) -m pytest -m "not servers" $(PYTEST_ARGS)
+	$(PY) -m pytest -m "not servers and not scale" $(PYTEST_ARGS)
 
 lint: $(STAMP) ## ruff and mypy
 	$(VENV)/bin/ruff check hipguide hipguide_rasa actions tests

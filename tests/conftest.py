@@ -33,10 +33,32 @@ def knowledge_copy(tmp_path: Path) -> Path:
     return target
 
 
-def _unavailable(reason: str) -> None:
+def _unavailable(reason: str, hint: str = "set HIPGUIDE_TEST_POSTGRES_URL or start PostgreSQL") -> None:
     if REQUIRE_SERVICES:
         pytest.fail(f"{reason} (HIPGUIDE_REQUIRE_SERVICES=1 makes this service mandatory)")
-    pytest.skip(f"{reason}; set HIPGUIDE_TEST_POSTGRES_URL or start PostgreSQL to run this test")
+    pytest.skip(f"{reason}; {hint} to run this test")
+
+
+REDIS_URL = os.environ.get("HIPGUIDE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+@pytest.fixture()
+def redis_url() -> Iterator[str]:
+    """The Redis server for lock-store tests (its HipGuide lock keys are removed afterwards)."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.exceptions.RedisError as error:
+        _unavailable(f"Redis is not reachable at {REDIS_URL}: {error}",
+                     "set HIPGUIDE_TEST_REDIS_URL or start Redis")
+    try:
+        yield REDIS_URL
+    finally:
+        for key in client.scan_iter("hipguide*"):
+            client.delete(key)
+        client.close()
 
 
 @pytest.fixture()

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,12 +43,21 @@ def port_in_use(port: int, host: str = "127.0.0.1") -> bool:
 HIPGUIDE_TRACKER_STORE = "hipguide_rasa.tracker_store.EnvironmentSQLTrackerStore"
 
 
-def write_endpoints(path: Path, action_port: int, tracker_store: str | None = HIPGUIDE_TRACKER_STORE) -> Path:
-    """An endpoints file pointing at the action server on ``action_port``."""
+def write_endpoints(path: Path, action_port: int, tracker_store: str | None = HIPGUIDE_TRACKER_STORE,
+                    lock_store_url: str | None = None) -> Path:
+    """An endpoints file pointing at the action server on ``action_port``; with
+    ``lock_store_url`` (``redis://host:port/db``, from ``LOCK_STORE_URL``) conversations are
+    locked in Redis, so several Rasa servers can share one tracker store."""
     path.parent.mkdir(parents=True, exist_ok=True)
     text = f"action_endpoint:\n  url: http://127.0.0.1:{action_port}/webhook\n"
     if tracker_store:
         text += f"tracker_store:\n  type: {tracker_store}\n"
+    if lock_store_url:
+        redis = urllib.parse.urlsplit(lock_store_url)
+        if redis.scheme != "redis" or not redis.hostname:
+            raise StartupError(f"LOCK_STORE_URL must look like redis://host:6379/0, not {lock_store_url!r}")
+        text += (f"lock_store:\n  type: redis\n  url: {redis.hostname}\n  port: {redis.port or 6379}\n"
+                 f"  db: {int(redis.path.strip('/') or 0)}\n  key_prefix: hipguide\n")
     path.write_text(text)
     return path
 
@@ -112,16 +122,18 @@ class Servers:
             args += ["--enable-api", "--auth-token", token]
         return args
 
-    def start(self, timeout: float = 240.0) -> Servers:
+    def start(self, timeout: float = 240.0, wait: bool = True) -> Servers:
         for port in (self.rasa_port, self.action_port):
             if port_in_use(port):
                 raise StartupError(f"port {port} is already in use; set RASA_PORT / ACTION_PORT")
-        endpoints = write_endpoints(self.run_dir / "endpoints.yml", self.action_port, self.tracker_store)
+        endpoints = write_endpoints(self.run_dir / "endpoints.yml", self.action_port, self.tracker_store,
+                                    self._environment().get("LOCK_STORE_URL"))
         rasa = str(Path(sys.executable).with_name("rasa"))
         self._spawn("actions", [rasa, "run", "actions", "--actions", "actions",
                                 "--port", str(self.action_port)])
         self._spawn("rasa", self.rasa_args(endpoints))
-        self.wait_ready(timeout)
+        if wait:
+            self.wait_ready(timeout)
         return self
 
     def wait_ready(self, timeout: float) -> None:
