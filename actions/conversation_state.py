@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, List, Mapping
+from typing import Dict, List, Mapping
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -12,6 +12,7 @@ from hipguide.reasoning.findings import (
     FindingState,
     derived_from_age,
     derived_from_duration,
+    findings_from_entities,
     merge,
     parse_duration_days,
     parse_findings,
@@ -20,27 +21,6 @@ from hipguide.reasoning.findings import (
 
 ANSWER_STATES = {"affirm": FindingState.present, "deny": FindingState.absent,
                  "unsure": FindingState.unknown}
-
-FINDING_ENTITIES = {"body_location", "side", "onset", "symptom", "activity", "event", "risk_factor"}
-ROLE_STATES = {None: FindingState.present, "negated": FindingState.absent,
-               "uncertain": FindingState.unknown}
-
-
-def findings_from_entities(entities: Iterable[Dict[str, Any]]) -> Findings:
-    """Findings stated in one message: plain mentions are present, negated ones absent."""
-    stated: Findings = {}
-    for entity in entities:
-        if entity.get("entity") not in FINDING_ENTITIES:
-            continue
-        state = ROLE_STATES.get(entity.get("role"))
-        value = entity.get("value")
-        if state is None or not isinstance(value, str):
-            continue
-        if stated.get(value) == FindingState.present and state != FindingState.present:
-            continue  # "pain, but no pain at night": keep the affirmed mention
-        stated[value] = state
-    return stated
-
 
 def latest_age(tracker: Tracker) -> float | None:
     for entity in tracker.latest_message.get("entities", []):

@@ -7,17 +7,23 @@ py-spy showed 75% of the Rasa server's busy time there. The patch builds the sam
 class once and checks the schema once; the result (``True`` or the same ``ValidationError``
 with Rasa's hint appended) is unchanged.
 
+``RemoteAction.run`` falls back to an answer from the Rasa server itself when the action
+server cannot be reached or fails: red-flag advice still works, from the knowledge files.
+
 Applied when ``hipguide_rasa`` is imported, which the Rasa server does for HipGuide's
 channels, tracker store and NLU component.
 """
 
 from __future__ import annotations
 
+import logging
 from functools import lru_cache
 from typing import Any, Dict
 
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.constants import DOCS_BASE_URL
+
+logger = logging.getLogger(__name__)
 
 _HINT = (". Failed to validate Action server response from API, make sure your response from the Action "
          f"endpoint is valid. For more information about the format visit {DOCS_BASE_URL}/custom-actions")
@@ -43,6 +49,62 @@ def _validate_action_result(self: RemoteAction, result: Dict[str, Any]) -> bool:
     return True
 
 
+
+
+# ---- when the action server (or its database) cannot be reached ----------------------------
+
+_original_run = RemoteAction.run
+UNAVAILABLE_RESPONSE = "utter_lookup_unavailable"
+RED_FLAG_RESPONSE = "utter_red_flag"
+
+
+async def _run_or_fall_back(self: RemoteAction, output_channel: Any, nlg: Any, tracker: Any, domain: Any) -> Any:
+    """Rasa's remote action; if the action server fails, answer from the Rasa server itself.
+
+    Red flags in the person's latest message are screened here with the rules read from the
+    knowledge files (no database, no action server) and their advice is given, followed by
+    "I can't look things up right now". Said once per turn, however many actions fail.
+    """
+    from rasa.core.actions.action import ActionExecutionRejection
+    from rasa.shared.exceptions import RasaException
+
+    try:
+        return await _original_run(self, output_channel, nlg, tracker, domain)
+    except ActionExecutionRejection:
+        raise
+    except RasaException:
+        logger.error("action server unavailable for %s: answering without it", self.name())
+        return await fallback_events(nlg, tracker, output_channel.name())
+
+
+async def fallback_events(nlg: Any, tracker: Any, channel: str) -> list:
+    from rasa.core.actions.action import create_bot_utterance
+    from rasa.shared.core.events import BotUttered, UserUttered
+
+    from hipguide.knowledge.offline import offline_red_flags
+    from hipguide.reasoning.findings import findings_from_entities
+    from hipguide.reasoning.triage import screen_red_flags
+
+    unavailable = await nlg.generate(UNAVAILABLE_RESPONSE, tracker, channel)
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            break
+        if isinstance(event, BotUttered) and unavailable and event.text == unavailable.get("text"):
+            return []  # already said this turn
+    flags = offline_red_flags()
+    findings = findings_from_entities(tracker.latest_message.entities if tracker.latest_message else [])
+    events = []
+    for hit in screen_red_flags(flags.rules, findings):
+        message = await nlg.generate(RED_FLAG_RESPONSE, tracker, channel, advice=flags.advice[hit.id])
+        if message:
+            events.append(create_bot_utterance(message))
+    if unavailable:
+        events.append(create_bot_utterance(unavailable))
+    return events
+
+
 def apply() -> None:
     if RemoteAction._validate_action_result is not _validate_action_result:
         RemoteAction._validate_action_result = _validate_action_result
+    if RemoteAction.run is not _run_or_fall_back:
+        RemoteAction.run = _run_or_fall_back

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import Enum
-from typing import Dict, Mapping
+from typing import Any, Dict, Iterable, Mapping
 
 
 class FindingState(str, Enum):
@@ -166,3 +166,24 @@ def parse_duration_days(text: str) -> float | None:
 def parse_age(text: str) -> int | None:
     found = find_age(text)
     return int(found.value) if found else None
+
+
+FINDING_ENTITIES = {"body_location", "side", "onset", "symptom", "activity", "event", "risk_factor"}
+ROLE_STATES = {None: FindingState.present, "negated": FindingState.absent,
+               "uncertain": FindingState.unknown}
+
+
+def findings_from_entities(entities: Iterable[Mapping[str, Any]]) -> Findings:
+    """Findings stated in one message: plain mentions are present, negated ones absent."""
+    stated: Findings = {}
+    for entity in entities:
+        if entity.get("entity") not in FINDING_ENTITIES:
+            continue
+        state = ROLE_STATES.get(entity.get("role"))
+        value = entity.get("value")
+        if state is None or not isinstance(value, str):
+            continue
+        if stated.get(value) == FindingState.present and state != FindingState.present:
+            continue  # "pain, but no pain at night": keep the affirmed mention
+        stated[value] = state
+    return stated

@@ -95,6 +95,8 @@ class Servers:
         env.setdefault("RASA_TELEMETRY_ENABLED", "false")
         env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+        # rasa_sdk binds the action server to SANIC_HOST, 0.0.0.0 unless told: keep it on loopback.
+        env.setdefault("SANIC_HOST", env.get("HIPGUIDE_ACTION_HOST", "127.0.0.1"))
         return env
 
     def _spawn(self, name: str, args: List[str]) -> subprocess.Popen:
@@ -107,6 +109,28 @@ class Servers:
         )
         self.processes.append(process)
         return process
+
+    def action_args(self) -> List[str]:
+        rasa = str(Path(sys.executable).with_name("rasa"))
+        return [rasa, "run", "actions", "--actions", "actions", "--port", str(self.action_port)]
+
+    def stop_actions(self) -> None:
+        """Stop only the action server (to test the Rasa server without it)."""
+        process = self.processes[0]
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=20)
+
+    def start_actions(self, timeout: float = 120.0) -> None:
+        """Start the action server again after ``stop_actions``."""
+        self.processes.pop(0)
+        process = self._spawn("actions", self.action_args())
+        self.processes.insert(0, self.processes.pop())
+        deadline = time.monotonic() + timeout
+        while _get(f"http://127.0.0.1:{self.action_port}/health") != 200:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise StartupError(f"action server did not come back:\n{self.log_tail('actions')}")
+            time.sleep(0.5)
 
     def rasa_args(self, endpoints: Path) -> List[str]:
         rasa = str(Path(sys.executable).with_name("rasa"))
@@ -128,9 +152,8 @@ class Servers:
                 raise StartupError(f"port {port} is already in use; set RASA_PORT / ACTION_PORT")
         endpoints = write_endpoints(self.run_dir / "endpoints.yml", self.action_port, self.tracker_store,
                                     self._environment().get("LOCK_STORE_URL"))
-        rasa = str(Path(sys.executable).with_name("rasa"))
-        self._spawn("actions", [rasa, "run", "actions", "--actions", "actions",
-                                "--port", str(self.action_port)])
+        str(Path(sys.executable).with_name("rasa"))
+        self._spawn("actions", self.action_args())
         self._spawn("rasa", self.rasa_args(endpoints))
         if wait:
             self.wait_ready(timeout)
