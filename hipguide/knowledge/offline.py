@@ -24,7 +24,8 @@ class OfflineRedFlags:
 def offline_red_flags(root: Path = DEFAULT_KNOWLEDGE_DIR) -> OfflineRedFlags:
     kb = load_knowledge(root)
     rules = tuple(
-        RedFlagRule(id=spec.id, kind=spec.kind.value, triage=spec.triage.value, conditions=tuple(sorted(spec.conditions)),
+        RedFlagRule(id=spec.id, kind=spec.kind.value, triage=spec.triage.value,
+                    conditions=tuple(sorted(spec.conditions)),
                     clauses=tuple(tuple(sorted(clause)) for clause in spec.when))
         for spec in sorted(kb.red_flags.values(), key=lambda s: s.id)
     )
