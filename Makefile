@@ -12,7 +12,7 @@ export RASA_TELEMETRY_ENABLED ?= false
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 
-.PHONY: help install db nlp generate web browser train run test test-fast lint types validate clean lock eval-nlu eval-dialogue install-lm eval-nlu-lm bench test-scale
+.PHONY: help install db nlp generate web browser train run test test-fast lint types validate clean lock eval-nlu eval-dialogue install-lm eval-nlu-lm bench test-scale bench-load
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -100,3 +100,8 @@ eval-nlu-lm: install-lm db nlp generate ## Train with config-lm.yml and measure 
 
 bench: db nlp generate ## HipGuide against a plain `rasa init` assistant: latency, throughput, memory, training
 	$(PY) -m hipguide.tools.bench
+
+K ?= 16
+T ?= 60
+bench-load: train ## K simultaneous conversations for T seconds: throughput, p50/p95/p99, errors, peak memory
+	$(PY) -m hipguide.tools.bench_load --concurrency $(K) --seconds $(T)

@@ -99,9 +99,9 @@ class Servers:
         env.setdefault("SANIC_HOST", env.get("HIPGUIDE_ACTION_HOST", "127.0.0.1"))
         return env
 
-    def _spawn(self, name: str, args: List[str]) -> subprocess.Popen:
+    def _spawn(self, name: str, args: List[str], append: bool = False) -> subprocess.Popen:
         self.run_dir.mkdir(parents=True, exist_ok=True)
-        log = (self.run_dir / f"{name}.log").open("wb")
+        log = (self.run_dir / f"{name}.log").open("ab" if append else "wb")
         self.logs.append(log)
         process = subprocess.Popen(
             args, cwd=self.project_dir, env=self._environment(), stdout=log,
@@ -114,22 +114,26 @@ class Servers:
         rasa = str(Path(sys.executable).with_name("rasa"))
         return [rasa, "run", "actions", "--actions", "actions", "--port", str(self.action_port)]
 
-    def stop_actions(self) -> None:
-        """Stop only the action server (to test the Rasa server without it)."""
-        process = self.processes[0]
+    def stop_one(self, name: str) -> None:
+        """Stop only the action server ("actions") or the Rasa server ("rasa")."""
+        process = self.processes[("actions", "rasa").index(name)]
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=20)
+            process.wait(timeout=30)
 
-    def start_actions(self, timeout: float = 120.0) -> None:
-        """Start the action server again after ``stop_actions``."""
-        self.processes.pop(0)
-        process = self._spawn("actions", self.action_args())
-        self.processes.insert(0, self.processes.pop())
+    def start_one(self, name: str, timeout: float = 240.0) -> None:
+        """Start one server again after ``stop_one``; returns when it answers."""
+        index = ("actions", "rasa").index(name)
+        args = self.action_args() if name == "actions" else self.rasa_args(self.run_dir / "endpoints.yml")
+        process = self._spawn(name, args, append=True)
+        self.processes.pop()  # _spawn appended it; put it back in its place
+        self.processes[index] = process
+        url = (f"http://127.0.0.1:{self.action_port}/health" if name == "actions"
+               else f"http://127.0.0.1:{self.rasa_port}/webhooks/rest/")
         deadline = time.monotonic() + timeout
-        while _get(f"http://127.0.0.1:{self.action_port}/health") != 200:
+        while _get(url) != 200:
             if process.poll() is not None or time.monotonic() > deadline:
-                raise StartupError(f"action server did not come back:\n{self.log_tail('actions')}")
+                raise StartupError(f"{name} server did not come back:\n{self.log_tail(name)}")
             time.sleep(0.5)
 
     def rasa_args(self, endpoints: Path) -> List[str]:

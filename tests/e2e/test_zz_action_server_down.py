@@ -20,11 +20,11 @@ def texts(replies: List[dict]) -> str:
 
 @pytest.fixture()
 def without_action_server(assistant) -> Iterator[object]:  # type: ignore[no-untyped-def]
-    assistant.servers.stop_actions()
+    assistant.servers.stop_one("actions")
     try:
         yield assistant
     finally:
-        assistant.servers.start_actions()
+        assistant.servers.start_one("actions")
 
 
 def test_red_flags_are_answered_without_the_action_server(without_action_server) -> None:  # type: ignore[no-untyped-def]
@@ -45,3 +45,15 @@ def test_red_flags_are_answered_without_the_action_server(without_action_server)
 def test_the_assistant_recovers_when_the_action_server_is_back(assistant) -> None:  # type: ignore[no-untyped-def]
     replies = texts(assistant.say(f"back-{uuid.uuid4().hex[:8]}", "my hip hurts after running"))
     assert "Where exactly does it hurt" in replies and UNAVAILABLE not in replies
+
+
+def test_a_conversation_survives_a_rasa_server_restart_in_the_middle_of_a_form(assistant) -> None:  # type: ignore[no-untyped-def]
+    sender = f"restart-{uuid.uuid4().hex[:8]}"
+    assert "Where exactly" in texts(assistant.say(sender, "my hip hurts after running"))
+    assert "Which side" in texts(assistant.say(sender, '/describe_symptoms{"body_location": "outer_hip"}'))
+    assistant.servers.stop_one("rasa")
+    assistant.servers.start_one("rasa")
+    after = texts(assistant.say(sender, "the right one"))  # the intake form carries on
+    assert "How did it start" in after
+    slots = assistant.tracker(sender)["slots"]
+    assert (slots["pain_location"], slots["side"], slots["requested_slot"]) == ("outer_hip", "right", "onset")
