@@ -57,3 +57,20 @@ def test_a_conversation_survives_a_rasa_server_restart_in_the_middle_of_a_form(a
     assert "How did it start" in after
     slots = assistant.tracker(sender)["slots"]
     assert (slots["pain_location"], slots["side"], slots["requested_slot"]) == ("outer_hip", "right", "onset")
+
+
+def test_red_flags_are_answered_when_the_condition_database_is_down(assistant) -> None:  # type: ignore[no-untyped-def]
+    servers = assistant.servers
+    saved = servers.env["DATABASE_URL"]
+    servers.stop_one("actions")
+    servers.env["DATABASE_URL"] = "postgresql+psycopg2://nobody@127.0.0.1:9/unreachable"  # nothing listens
+    try:
+        servers.start_one("actions")
+        replies = texts(assistant.say(f"nodb-{uuid.uuid4().hex[:8]}",
+                                      "my hip hurts and I lost control of my bladder"))
+        assert "Important:" in replies and replies.count(UNAVAILABLE) == 1
+    finally:
+        servers.stop_one("actions")
+        servers.env["DATABASE_URL"] = saved
+        servers.start_one("actions")
+    assert "Where exactly" in texts(assistant.say(f"db-back-{uuid.uuid4().hex[:8]}", "my hip hurts after running"))
