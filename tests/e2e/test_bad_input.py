@@ -81,3 +81,12 @@ def test_twenty_messages_from_one_sender_at_once_are_all_kept_in_order(assistant
     kept = user_messages(assistant, sender)
     assert sorted(kept) == sorted(messages) and len(kept) == 20  # none lost, none duplicated
     assert other_replies  # another person was served meanwhile
+
+
+def test_another_language_gets_a_polite_english_only_notice(assistant) -> None:  # type: ignore[no-untyped-def]
+    sender = f"es-{uuid.uuid4().hex[:8]}"
+    replies = assistant.say(sender, "me duele mucho la cadera cuando corro")
+    assert len(replies) == 1 and "only understand English" in replies[0]["text"]
+    assert "emergency" in replies[0]["text"]
+    assert user_messages(assistant, sender) == []  # not interpreted, not stored
+    assert "Where exactly" in " ".join(r.get("text", "") for r in assistant.say(sender, "my hip hurts after running"))
