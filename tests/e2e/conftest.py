@@ -15,6 +15,8 @@ from hipguide.tools.servers import Servers, free_port
 from hipguide.tools.train import train
 from tests.e2e.platform_api import PlatformAPI
 
+RETENTION_DAYS = 30  # the test servers purge conversations idle for longer, every 3 s
+
 
 class RunningAssistant:
     def __init__(self, servers: Servers, token: str, tracker_db: Path, platforms: PlatformAPI):
@@ -49,7 +51,9 @@ def assistant(kb, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningA
     servers = Servers(
         model=model, rasa_port=free_port(), action_port=free_port(), run_dir=workdir,
         env={"DATABASE_URL": knowledge_db, "TRACKER_STORE_URL": f"sqlite:///{tracker_db}",
-             "HIPGUIDE_ENABLE_API": "1", "HIPGUIDE_API_TOKEN": token, **platforms.environment()},
+             "HIPGUIDE_ENABLE_API": "1", "HIPGUIDE_API_TOKEN": token,
+             "HIPGUIDE_RETENTION_DAYS": str(RETENTION_DAYS), "HIPGUIDE_RETENTION_INTERVAL": "3",
+             **platforms.environment()},
     )
     try:
         servers.start()

@@ -38,3 +38,26 @@ def test_a_conversation_is_deleted_only_with_the_token(assistant) -> None:  # ty
     assert status == 200 and body["deleted_events"] > 3
     assert not any(e["event"] == "user" for e in assistant.tracker(sender)["events"])
     assert any(e["event"] == "user" for e in assistant.tracker(keep)["events"])  # others untouched
+
+
+def test_the_server_deletes_conversations_older_than_the_retention_period(assistant) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+    import time
+
+    from tests.e2e.conftest import RETENTION_DAYS
+
+    old, recent = f"old-{uuid.uuid4().hex[:8]}", f"recent-{uuid.uuid4().hex[:8]}"
+    assistant.say(old, "my hip hurts after running")
+    assistant.say(recent, "my hip hurts after running")
+    # Age one conversation past the retention period, as if it had last been active 31 days ago.
+    with sqlite3.connect(assistant.tracker_db) as db:
+        db.execute("UPDATE events SET timestamp = timestamp - ? WHERE sender_id = ?",
+                   ((RETENTION_DAYS + 1) * 86400, old))
+    deadline = time.monotonic() + 30
+    with sqlite3.connect(assistant.tracker_db) as db:
+        while time.monotonic() < deadline:
+            if db.execute("SELECT COUNT(*) FROM events WHERE sender_id = ?", (old,)).fetchone()[0] == 0:
+                break
+            time.sleep(0.5)
+        assert db.execute("SELECT COUNT(*) FROM events WHERE sender_id = ?", (old,)).fetchone()[0] == 0
+        assert db.execute("SELECT COUNT(*) FROM events WHERE sender_id = ?", (recent,)).fetchone()[0] > 0
