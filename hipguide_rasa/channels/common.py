@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Sequence
 
-from sanic import Blueprint
+from sanic import Blueprint, response
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +53,15 @@ def read_settings(
     else:
         logger.info("channel %s not enabled: %s not set", channel, ", ".join(missing))
     return settings
+
+
+def add_health_route(blueprint: Blueprint) -> None:
+    """``GET <channel>/`` answers ``{"status": "ok"}`` (load balancers and the tests use it)."""
+
+    async def health(_: Any) -> Any:
+        return response.json({"status": "ok"})
+
+    blueprint.add_route(health, "/", methods=["GET"], name=f"{blueprint.name}_health")
 
 
 def disabled_blueprint(channel: str) -> Blueprint:

@@ -22,7 +22,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from hipguide_rasa.channels.common import Settings, disabled_blueprint, read_settings
+from hipguide_rasa.channels.common import Settings, add_health_route, disabled_blueprint, read_settings
 
 REQUIRED = ("FACEBOOK_VERIFY", "FACEBOOK_SECRET", "FACEBOOK_PAGE_ACCESS_TOKEN")
 OPTIONAL = ("FACEBOOK_GRAPH_URL",)
@@ -85,10 +85,7 @@ class HipGuideFacebookInput(FacebookInput):
         if not self.settings.enabled:
             return disabled_blueprint(self.name())
         facebook = Blueprint("hipguide_facebook", __name__)
-
-        @facebook.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+        add_health_route(facebook)
 
         @facebook.route("/webhook", methods=["GET"])
         async def verify(request: Request) -> HTTPResponse:

@@ -19,6 +19,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from hipguide_rasa.channels.common import add_health_route
 from hipguide_rasa.channels.web import MAX_MESSAGE_CHARS
 
 logger = logging.getLogger(__name__)
@@ -68,10 +69,7 @@ class RestInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         rest = Blueprint("hipguide_rest", __name__)
-
-        @rest.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+        add_health_route(rest)
 
         @rest.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:

@@ -27,7 +27,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from hipguide_rasa.channels.common import Settings, disabled_blueprint, read_settings
+from hipguide_rasa.channels.common import Settings, add_health_route, disabled_blueprint, read_settings
 
 logger = logging.getLogger(__name__)
 
@@ -91,6 +91,7 @@ class TelegramInput(InputChannel):
         if not self.settings.enabled:
             return disabled_blueprint(self.name())
         telegram = Blueprint("hipguide_telegram", __name__)
+        add_health_route(telegram)
 
         @telegram.listener("after_server_start")
         async def register_webhook(app: Any, loop: Any) -> None:
@@ -104,10 +105,6 @@ class TelegramInput(InputChannel):
         async def close_session(app: Any, loop: Any) -> None:
             if self._output is not None:
                 await self._output.session.close()
-
-        @telegram.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
 
         @telegram.route("/webhook", methods=["POST"])
         async def webhook(request: Request) -> HTTPResponse:

@@ -25,7 +25,14 @@ from sanic.response import HTTPResponse
 from twilio.base.exceptions import TwilioRestException
 from twilio.request_validator import RequestValidator
 
-from hipguide_rasa.channels.common import Settings, disabled_blueprint, numbered_text, read_settings, resolve_number_for
+from hipguide_rasa.channels.common import (
+    Settings,
+    add_health_route,
+    disabled_blueprint,
+    numbered_text,
+    read_settings,
+    resolve_number_for,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -83,10 +90,7 @@ class TwilioInput(InputChannel):
         if not self.settings.enabled:
             return disabled_blueprint(self.name())
         twilio = Blueprint(f"hipguide_{self.name()}", __name__)
-
-        @twilio.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+        add_health_route(twilio)
 
         @twilio.route("/webhook", methods=["POST"])
         async def webhook(request: Request) -> HTTPResponse:
