@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Dict, List, Sequence
 
 from hipguide.tools.load import BASELINE_SCRIPT, HIPGUIDE_SCRIPT, LoadResult, drive, peak_rss_mb
-from hipguide.tools.servers import PROJECT_ROOT, Servers, free_port
+from hipguide.tools.servers import PROJECT_ROOT, Servers, free_port, rasa_executable
 
 BENCHMARKS_MD = PROJECT_ROOT / "docs" / "benchmarks.md"
 SECTION = "## Latency, throughput, memory and training time"
@@ -44,13 +44,12 @@ class Measurement:
     actions_mb: float
 
 
-def train(project: Path, out: Path, cache: Path, extra: Sequence[str] = ()) -> float:
+def train(project: Path, out: Path, cache: Path) -> float:
     """Full training (an empty cache) of ``project``; returns seconds."""
-    rasa = str(Path(sys.executable).with_name("rasa"))
     env = {**os.environ, "RASA_CACHE_DIRECTORY": str(cache), "RASA_TELEMETRY_ENABLED": "false",
            "PYTHONPATH": os.pathsep.join(filter(None, [str(project), os.environ.get("PYTHONPATH")]))}
     started = time.monotonic()
-    subprocess.run([rasa, "train", "--out", str(out), "--fixed-model-name", "bench", *extra],
+    subprocess.run([rasa_executable(), "train", "--out", str(out), "--fixed-model-name", "bench"],
                    cwd=project, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     return time.monotonic() - started
 

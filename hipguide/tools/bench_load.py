@@ -6,6 +6,7 @@ the error count and each process's peak memory."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -24,12 +25,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.concurrency < 1 or args.seconds <= 0:
         parser.error("K must be at least 1 and T more than 0")
     with tempfile.TemporaryDirectory(prefix="hipguide-load-") as work:
-        env = {"TRACKER_STORE_URL": f"sqlite:///{Path(work) / 'tracker.db'}"}
-        import os
-
-        for name in ("TRACKER_STORE_URL", "LOCK_STORE_URL", "DATABASE_URL"):
-            if os.environ.get(name):
-                env[name] = os.environ[name]
+        # LOCK_STORE_URL and DATABASE_URL pass through from the environment as they are.
+        env = {"TRACKER_STORE_URL": os.environ.get("TRACKER_STORE_URL") or f"sqlite:///{Path(work) / 'tracker.db'}"}
         servers = Servers(model=train(), rasa_port=free_port(), action_port=free_port(), run_dir=Path(work), env=env)
         servers.start()
         try:

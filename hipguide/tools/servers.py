@@ -7,7 +7,6 @@ The HTTP API is off unless ``HIPGUIDE_ENABLE_API=1`` and then requires
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import socket
@@ -22,6 +21,14 @@ from pathlib import Path
 from typing import IO, Dict, List
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+SERVER_NAMES = ("actions", "rasa")  # the order of Servers.processes
+
+
+def rasa_executable() -> str:
+    """The ``rasa`` command of the running virtual environment."""
+    return str(Path(sys.executable).with_name("rasa"))
 
 
 class StartupError(RuntimeError):
@@ -111,35 +118,36 @@ class Servers:
         return process
 
     def action_args(self) -> List[str]:
-        rasa = str(Path(sys.executable).with_name("rasa"))
-        return [rasa, "run", "actions", "--actions", "actions", "--port", str(self.action_port)]
+        return [rasa_executable(), "run", "actions", "--actions", "actions", "--port", str(self.action_port)]
+
+    def health_url(self, name: str) -> str:
+        """The URL that answers 200 once the server ``name`` is ready."""
+        if name == "actions":
+            return f"http://127.0.0.1:{self.action_port}/health"
+        return f"http://127.0.0.1:{self.rasa_port}/webhooks/rest/"
 
     def stop_one(self, name: str) -> None:
         """Stop only the action server ("actions") or the Rasa server ("rasa")."""
-        process = self.processes[("actions", "rasa").index(name)]
+        process = self.processes[SERVER_NAMES.index(name)]
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGTERM)
             process.wait(timeout=30)
 
     def start_one(self, name: str, timeout: float = 240.0) -> None:
         """Start one server again after ``stop_one``; returns when it answers."""
-        index = ("actions", "rasa").index(name)
         args = self.action_args() if name == "actions" else self.rasa_args(self.run_dir / "endpoints.yml")
         process = self._spawn(name, args, append=True)
         self.processes.pop()  # _spawn appended it; put it back in its place
-        self.processes[index] = process
-        url = (f"http://127.0.0.1:{self.action_port}/health" if name == "actions"
-               else f"http://127.0.0.1:{self.rasa_port}/webhooks/rest/")
+        self.processes[SERVER_NAMES.index(name)] = process
         deadline = time.monotonic() + timeout
-        while _get(url) != 200:
+        while _get(self.health_url(name)) != 200:
             if process.poll() is not None or time.monotonic() > deadline:
                 raise StartupError(f"{name} server did not come back:\n{self.log_tail(name)}")
             time.sleep(0.5)
 
     def rasa_args(self, endpoints: Path) -> List[str]:
-        rasa = str(Path(sys.executable).with_name("rasa"))
         host = self.env.get("HIPGUIDE_HOST", os.environ.get("HIPGUIDE_HOST", "127.0.0.1"))
-        args = [rasa, "run", "--model", str(self.model), "--endpoints", str(endpoints),
+        args = [rasa_executable(), "run", "--model", str(self.model), "--endpoints", str(endpoints),
                 "--credentials", str(self.credentials or self.project_dir / "credentials.yml"),
                 "--port", str(self.rasa_port), "--interface", host]
         environment = self._environment()
@@ -156,7 +164,6 @@ class Servers:
                 raise StartupError(f"port {port} is already in use; set RASA_PORT / ACTION_PORT")
         endpoints = write_endpoints(self.run_dir / "endpoints.yml", self.action_port, self.tracker_store,
                                     self._environment().get("LOCK_STORE_URL"))
-        str(Path(sys.executable).with_name("rasa"))
         self._spawn("actions", self.action_args())
         self._spawn("rasa", self.rasa_args(endpoints))
         if wait:
@@ -165,16 +172,12 @@ class Servers:
 
     def wait_ready(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
-        checks = {
-            "actions": f"http://127.0.0.1:{self.action_port}/health",
-            "rasa": f"http://127.0.0.1:{self.rasa_port}/webhooks/rest/",
-        }
-        pending = dict(checks)
+        pending = {name: self.health_url(name) for name in SERVER_NAMES}
         while pending and time.monotonic() < deadline:
             for name, url in list(pending.items()):
                 if _get(url) == 200:
                     pending.pop(name)
-            for process, name in zip(self.processes, ("actions", "rasa"), strict=True):
+            for process, name in zip(self.processes, SERVER_NAMES, strict=True):
                 if process.poll() is not None:
                     raise StartupError(f"{name} server exited early:\n{self.log_tail(name)}")
             time.sleep(0.5)
@@ -192,11 +195,9 @@ class Servers:
 
     def send(self, sender: str, message: str, timeout: float = 60.0) -> List[dict]:
         """One user message through the REST channel; returns the bot's replies."""
-        body = json.dumps({"sender": sender, "message": message}).encode()
-        request = urllib.request.Request(self.rest_url, data=body,
-                                         headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return list(json.loads(response.read()))
+        from hipguide.tools.load import send
+
+        return send(self.rest_url, sender, message, timeout)
 
     def stop(self) -> None:
         for process in self.processes:

@@ -57,9 +57,10 @@ def train(root: Path = PROJECT_ROOT, force: bool = False) -> Path:
     print(f"training {target.relative_to(root)} (inputs changed since the last model)...",
           flush=True)
     started = time.monotonic()
-    rasa = Path(sys.executable).with_name("rasa")
+    from hipguide.tools.servers import rasa_executable
+
     subprocess.run(
-        [str(rasa), "train", "--fixed-model-name", target.name[: -len(".tar.gz")],
+        [rasa_executable(), "train", "--fixed-model-name", target.name[: -len(".tar.gz")],
          "--out", str(target.parent)],
         cwd=root, check=True, env={**os.environ, "PYTHONPATH": str(root)},
     )

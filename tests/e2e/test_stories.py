@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
+from hipguide.tools.servers import rasa_executable
 from hipguide.tools.train import train
 
 pytestmark = pytest.mark.servers
@@ -22,9 +22,8 @@ def test_there_are_at_least_forty_test_conversations() -> None:
 
 
 def test_rasa_test_fail_on_prediction_errors(tmp_path: Path) -> None:
-    rasa = Path(sys.executable).with_name("rasa")
     completed = subprocess.run(
-        [str(rasa), "test", "--stories", "tests/test_stories.yml", "--fail-on-prediction-errors",
+        [rasa_executable(), "test", "--stories", "tests/test_stories.yml", "--fail-on-prediction-errors",
          "--model", str(train()), "--out", str(tmp_path / "results")],
         cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=900,
     )
