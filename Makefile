@@ -12,7 +12,7 @@ export RASA_TELEMETRY_ENABLED ?= false
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 
-.PHONY: help install db nlp generate web browser train run test test-fast lint types validate clean lock eval-nlu eval-dialogue install-lm eval-nlu-lm bench test-scale bench-load
+.PHONY: help install db nlp generate web browser train run test test-fast lint types validate test-stories review interactive compare clean lock eval-nlu eval-dialogue install-lm eval-nlu-lm bench test-scale bench-load
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -57,8 +57,8 @@ train: db nlp generate ## Train a model unless one exists for the current data f
 run: train web ## Start the action server and the Rasa server; prints where to chat
 	$(PY) -m hipguide.tools.run --rasa-port $(RASA_PORT) --action-port $(ACTION_PORT)
 
-test: train web browser ## Run every test (lint, types, unit, database, end-to-end, browser)
-	$(MAKE) --no-print-directory lint
+test: train web browser ## Run every test (lint, types, validate, unit, database, end-to-end, browser)
+	$(MAKE) --no-print-directory lint validate
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 test-scale: train ## Only the scale-out test (2 Rasa + 2 action servers on PostgreSQL and Redis); make test runs it too
@@ -71,10 +71,15 @@ lint: $(STAMP) ## ruff and mypy
 	$(VENV)/bin/ruff check hipguide hipguide_rasa actions tests
 	$(VENV)/bin/mypy
 
-validate: $(STAMP) ## Check knowledge files, generated NLU files and Rasa training data
-	$(PY) -m hipguide.knowledge.build --check
-	$(PY) -m hipguide.language.generate --check
-	$(RASA) data validate --fail-on-warnings
+validate: $(STAMP) ## Knowledge files, generated files, Rasa data and story structure, test stories, review/
+	$(PY) -m hipguide.tools.validate
+
+test-stories: train ## Replay tests/test_stories.yml and review/stories/ against the model (exact predictions)
+	$(PY) -m hipguide.tools.replay_stories
+
+ARGS ?= list
+review: $(STAMP) ## Review stored conversations: make review ARGS="list --red-flag" (see docs/trainers.md)
+	$(VENV)/bin/hipguide-review $(ARGS)
 
 lock: $(STAMP) ## Rewrite constraints.txt from the current .venv
 	{ echo "# Exact versions of every package, resolved with Python 3.10 (regenerate: make lock)."; \

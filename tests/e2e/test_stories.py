@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
 import yaml
 
-from hipguide.tools.servers import rasa_executable
+from hipguide.tools.replay_stories import replay
 from hipguide.tools.train import train
 
 pytestmark = pytest.mark.servers
@@ -22,9 +21,6 @@ def test_there_are_at_least_forty_test_conversations() -> None:
 
 
 def test_rasa_test_fail_on_prediction_errors(tmp_path: Path) -> None:
-    completed = subprocess.run(
-        [rasa_executable(), "test", "--stories", "tests/test_stories.yml", "--fail-on-prediction-errors",
-         "--model", str(train()), "--out", str(tmp_path / "results")],
-        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=900,
-    )
+    """tests/test_stories.yml and every reviewed conversation in review/stories/."""
+    completed = replay(train(), tmp_path / "results")
     assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]

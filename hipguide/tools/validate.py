@@ -1,0 +1,73 @@
+"""``make validate``: every check a change to the data must pass, in one command.
+
+1. knowledge files (data/knowledge): schema, references, evidence statuses;
+2. generated NLU files are fresh (data/nlu/generated matches the knowledge files);
+3. ``rasa data validate --fail-on-warnings``: domain, NLU data, and the story structure
+   (no two stories or rules that predict different actions after the same history, with the
+   dialogue policies' max_history);
+4. test stories and review files (hipguide_rasa.review.check).
+
+Every step runs even when an earlier one fails, so one run lists every problem.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import List, Optional, Tuple
+
+import yaml
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def max_history(config: Path = PROJECT_ROOT / "config.yml") -> int:
+    """The largest max_history of the configured policies (5 when none sets one)."""
+    policies = (yaml.safe_load(config.read_text()) or {}).get("policies") or []
+    values = [int(p["max_history"]) for p in policies if isinstance(p, dict) and p.get("max_history")]
+    return max(values, default=5)
+
+
+def steps() -> List[Tuple[str, List[str]]]:
+    from hipguide.tools.servers import rasa_executable
+
+    python = sys.executable
+    return [
+        ("knowledge files", [python, "-m", "hipguide.knowledge.build", "--check"]),
+        ("generated NLU files are fresh", [python, "-m", "hipguide.language.generate", "--check"]),
+        ("Rasa data, domain and story structure",
+         [rasa_executable(), "data", "validate", "--fail-on-warnings", "--max-history", str(max_history())]),
+        ("test stories and review files", [python, "-m", "hipguide_rasa.review.check"]),
+    ]
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "RASA_TELEMETRY_ENABLED": "false"}
+    results = []
+    for number, (name, command) in enumerate(steps(), start=1):
+        print(f"[{number}/4] {name} ...", flush=True)
+        started = time.monotonic()
+        completed = subprocess.run(command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
+        seconds = time.monotonic() - started
+        output = "\n".join(line for line in (completed.stdout + completed.stderr).splitlines()
+                           if line.strip() and "tensorflow" not in line.lower())
+        ok = completed.returncode == 0
+        if not ok:
+            print(output)
+        elif output and name.startswith("test stories"):
+            print("      " + output.splitlines()[-1])
+        results.append((name, ok, seconds))
+        print(f"      {'ok' if ok else 'FAILED'} ({seconds:.0f} s)", flush=True)
+    failed = [name for name, ok, _ in results if not ok]
+    if failed:
+        print(f"make validate: FAILED: {', '.join(failed)}. Nothing was changed; fix the errors above.")
+        return 1
+    print("make validate: all 4 checks passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,175 @@
+"""``hipguide-review`` (or ``python -m hipguide_rasa.review``): review stored conversations.
+
+    hipguide-review list [--since 2026-11-01] [--until 2026-11-30] [--fallback] [--red-flag]
+                         [--low-confidence [0.6]] [--gave-up]
+    hipguide-review show <conversation>      annotated transcript
+    hipguide-review story <conversation>     write review/stories/<date>-<conversation>.yml
+    hipguide-review nlu <conversation>       write review/nlu/<date>-<conversation>.yml
+
+<conversation> is the 10-character name `list` prints (or the start of a sender id). The
+tracker store is TRACKER_STORE_URL, or var/tracker.db, or --db.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import List, Optional, Sequence
+
+from hipguide_rasa.review.export import PROJECT_ROOT, REVIEW_DIR, conversation_label, file_stem, nlu_yaml, story_yaml
+from hipguide_rasa.review.store import ConversationStore, StoreError, StoredConversation
+from hipguide_rasa.review.summary import DEFAULT_IDLE, DEFAULT_LOW_CONFIDENCE, Filters, Review, review
+
+RELATIVE = re.compile(r"^(\d+)([dhm])$")
+
+
+def moment(text: str) -> datetime:
+    """``2026-11-29``, ``2026-11-29T14:30`` (UTC), or ``7d`` / ``12h`` / ``30m`` ago."""
+    match = RELATIVE.match(text.strip())
+    if match:
+        unit = {"d": "days", "h": "hours", "m": "minutes"}[match.group(2)]
+        return datetime.now(timezone.utc) - timedelta(**{unit: int(match.group(1))})
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a date: use 2026-11-29, 2026-11-29T14:30 or 7d/12h/30m") from None
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def _until(text: str) -> datetime:
+    """A bare date as --until means the end of that day."""
+    value = moment(text)
+    return value + timedelta(days=1) - timedelta(microseconds=1) if len(text.strip()) == 10 else value
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="hipguide-review", description=__doc__.split("\n\n")[0].split(": ", 1)[1],
+                                   formatter_class=argparse.RawDescriptionHelpFormatter)
+    root.add_argument("--db", help="SQLAlchemy URL of the tracker store (default: TRACKER_STORE_URL or var/tracker.db)")
+    commands = root.add_subparsers(dest="command", required=True)
+    listing = commands.add_parser("list", help="conversations, most recent first, with their flags")
+    listing.add_argument("--since", type=moment, help="only conversations active since (2026-11-01, 7d, 12h)")
+    listing.add_argument("--until", type=_until, help="only conversations started until (a date includes the day)")
+    listing.add_argument("--fallback", action="store_true", help="HipGuide did not understand a message")
+    listing.add_argument("--red-flag", action="store_true", help="a red flag was raised")
+    listing.add_argument("--low-confidence", type=float, nargs="?", const=DEFAULT_LOW_CONFIDENCE, metavar="BELOW",
+                         help=f"an intent was predicted with confidence below BELOW (default {DEFAULT_LOW_CONFIDENCE})")
+    listing.add_argument("--gave-up", action="store_true",
+                         help="the person left before an assessment (said goodbye, or stopped answering)")
+    listing.add_argument("--idle-minutes", type=float, default=DEFAULT_IDLE.total_seconds() / 60,
+                         help="silence after which an unanswered question counts as giving up (default 30)")
+    listing.add_argument("--limit", type=int, default=50, help="show at most this many (default 50)")
+    for name, text in (("show", "an annotated transcript: intents, confidence, entities, slots, actions"),
+                       ("story", "export as a test story into review/stories/"),
+                       ("nlu", "export the messages as NLU examples with the predicted intents into review/nlu/")):
+        command = commands.add_parser(name, help=text)
+        command.add_argument("conversation", help="the name `list` prints, or the start of a sender id")
+        command.add_argument("--low-confidence", type=float, default=DEFAULT_LOW_CONFIDENCE, help=argparse.SUPPRESS)
+        if name in ("story", "nlu"):
+            command.add_argument("--out", type=Path, help="folder to write to (default review/stories or review/nlu)")
+            command.add_argument("--stdout", action="store_true", help="print instead of writing a file")
+    return root
+
+
+def resolve(store: ConversationStore, name: str) -> StoredConversation:
+    matches = [s for s in store.sender_ids() if conversation_label(s) == name] or store.find(name)
+    if not matches:
+        raise LookupError(f"no conversation named '{name}' in the tracker store")
+    if len(matches) > 1:
+        raise LookupError(f"'{name}' matches {len(matches)} conversations: type more characters")
+    conversation = store.conversation(matches[0])
+    assert conversation is not None
+    return conversation
+
+
+def format_row(item: Review, threshold: float) -> str:
+    messages = len(item.turns)
+    return (f"{conversation_label(item.sender_id)}  {item.started:%Y-%m-%d %H:%M}  {messages:>3} msg  "
+            f"{item.triage_level or '-':<9}  {'; '.join(item.flags(threshold)) or '-'}")
+
+
+def _value(value: object) -> str:
+    text = repr(value) if not isinstance(value, str) else value
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def transcript(item: Review, threshold: float) -> List[str]:
+    lines = [f"conversation {conversation_label(item.sender_id)}  {item.started:%Y-%m-%d %H:%M} to "
+             f"{item.last:%H:%M} UTC  {len(item.turns)} messages",
+             f"flags: {'; '.join(item.flags(threshold)) or 'none'}"]
+    if item.gave_up_reason:
+        lines.append(f"gave up: {item.gave_up_reason}")
+    lines.append("")
+    for reply in item.opening_replies:
+        lines.append(f"           hipguide: {reply}")
+    for number, turn in enumerate(item.turns, start=1):
+        lines.append(f"[{number:>2}] {turn.time:%H:%M:%S} person: {turn.text}")
+        confidence = f"{turn.confidence:.2f}" if turn.confidence is not None else "?"
+        warn = "  << LOW" if turn.confidence is not None and turn.confidence < threshold \
+            and not turn.text.startswith("/") else ""
+        form = f"  (during {turn.active_form})" if turn.active_form else ""
+        lines.append(f"       intent: {turn.intent} {confidence}{warn}{form}")
+        if turn.entities:
+            found = ", ".join(f"{e.get('entity')}={e.get('value')}" + (f" [{e['role']}]" if e.get("role") else "")
+                              for e in turn.entities)
+            lines.append(f"       entities: {found}")
+        if turn.slots:
+            lines.append("       slots: " + ", ".join(f"{name}={_value(value)}" for name, value in turn.slots))
+        if turn.actions:
+            lines.append("       actions: " + ", ".join(turn.actions))
+        lines.extend(f"       hipguide: {reply}" for reply in turn.replies)
+    return lines
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        store = ConversationStore(args.db)
+        if args.command == "list":
+            filters = Filters(args.since, args.until, args.fallback, args.red_flag, args.low_confidence, args.gave_up)
+            threshold = args.low_confidence or DEFAULT_LOW_CONFIDENCE
+            idle = timedelta(minutes=args.idle_minutes)
+            shown = 0
+            print("name        started           msgs  triage     flags")
+            for conversation in store.conversations(since=args.since):
+                item = review(conversation.sender_id, conversation.events, idle=idle)
+                if filters.match(item):
+                    print(format_row(item, threshold))
+                    shown += 1
+                    if shown >= args.limit:
+                        print(f"(first {args.limit}: use --limit or a filter to see others)")
+                        break
+            print(f"{shown} conversation(s)", file=sys.stderr)
+            return 0
+        conversation = resolve(store, args.conversation)
+        item = review(conversation.sender_id, conversation.events)
+        if args.command == "show":
+            print("\n".join(transcript(item, args.low_confidence)))
+            return 0
+        text = (story_yaml(item, conversation.events, PROJECT_ROOT / "domain.yml") if args.command == "story"
+                else nlu_yaml(item))
+        if args.stdout:
+            print(text, end="")
+            return 0
+        folder = args.out or REVIEW_DIR / ("stories" if args.command == "story" else "nlu")
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{file_stem(item)}.yml"
+        if path.exists():
+            print(f"error: {path} exists already (a trainer may have edited it): delete it first", file=sys.stderr)
+            return 1
+        path.write_text(text, encoding="utf-8")
+        shown_path = path.relative_to(PROJECT_ROOT) if path.is_relative_to(PROJECT_ROOT) else path
+        print(f"wrote {shown_path}: review it, then `make validate`"
+              + (" and `make test-stories`" if args.command == "story" else ""))
+        return 0
+    except (StoreError, LookupError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,92 @@
+"""Read stored conversations straight from the SQL tracker store's ``events`` table.
+
+Works on any database Rasa's ``SQLTrackerStore`` writes to (the SQLite file of a laptop
+install, PostgreSQL in production). Read-only: nothing here writes or deletes.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Dict, Iterator, List, Optional
+
+from sqlalchemy import MetaData, Table, create_engine, func, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import NoSuchTableError, OperationalError
+
+from hipguide_rasa.tracker_store import tracker_store_url
+
+
+class StoreError(Exception):
+    """The tracker store cannot be read (a wrong URL, no database, no events table)."""
+
+
+@dataclass(frozen=True)
+class StoredConversation:
+    sender_id: str
+    events: List[Dict[str, Any]]
+
+    @property
+    def started(self) -> datetime:
+        return _utc(self.events[0]["timestamp"])
+
+    @property
+    def last(self) -> datetime:
+        return _utc(self.events[-1]["timestamp"])
+
+
+def _utc(timestamp: float) -> datetime:
+    return datetime.fromtimestamp(timestamp, tz=timezone.utc)
+
+
+class ConversationStore:
+    def __init__(self, url: Optional[str] = None) -> None:
+        self.url = url or tracker_store_url()
+        self._engine: Engine = create_engine(self.url)
+        try:
+            self._events = Table("events", MetaData(), autoload_with=self._engine)
+        except NoSuchTableError as error:
+            raise StoreError(f"{_safe(self.url)} has no 'events' table: no conversation was ever stored there") from error
+        except OperationalError as error:
+            raise StoreError(f"cannot open the tracker store {_safe(self.url)}: {error.orig}") from error
+
+    def sender_ids(self, since: Optional[datetime] = None, until: Optional[datetime] = None) -> List[str]:
+        """Conversations with any event in [since, until], most recent first."""
+        table = self._events
+        query = select(table.c.sender_id, func.max(table.c.timestamp).label("last"))
+        if since is not None:
+            query = query.where(table.c.timestamp >= since.timestamp())
+        if until is not None:
+            query = query.where(table.c.timestamp <= until.timestamp())
+        query = query.group_by(table.c.sender_id).order_by(func.max(table.c.timestamp).desc())
+        with self._engine.connect() as connection:
+            return [row.sender_id for row in connection.execute(query)]
+
+    def conversation(self, sender_id: str) -> Optional[StoredConversation]:
+        table = self._events
+        query = select(table.c.data).where(table.c.sender_id == sender_id).order_by(table.c.id)
+        with self._engine.connect() as connection:
+            events = [json.loads(row.data) for row in connection.execute(query)]
+        return StoredConversation(sender_id, events) if events else None
+
+    def find(self, prefix: str) -> List[str]:
+        """Sender ids that start with ``prefix`` (trainers type the first characters)."""
+        table = self._events
+        query = select(table.c.sender_id).where(table.c.sender_id.startswith(prefix, autoescape=True)).distinct()
+        with self._engine.connect() as connection:
+            return sorted(row.sender_id for row in connection.execute(query))
+
+    def conversations(self, since: Optional[datetime] = None,
+                      until: Optional[datetime] = None) -> Iterator[StoredConversation]:
+        for sender_id in self.sender_ids(since, until):
+            conversation = self.conversation(sender_id)
+            if conversation is not None:
+                yield conversation
+
+
+def _safe(url: str) -> str:
+    """The URL without its password, for messages."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)

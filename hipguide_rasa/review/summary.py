@@ -1,0 +1,165 @@
+"""What happened in a stored conversation: its turns, annotated, and the review flags.
+
+Pure functions over the event dictionaries Rasa stores (no Rasa import), so the filters
+are unit-testable and the same for SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any, Dict, List, Optional, Sequence
+
+FALLBACK_INTENT = "nlu_fallback"
+FALLBACK_ACTIONS = frozenset({"action_default_fallback", "utter_default", "action_two_stage_fallback",
+                              "action_default_ask_affirmation", "action_default_ask_rephrase"})
+# An intent that ends a conversation on purpose, or asks for a person instead.
+LEAVING_INTENTS = frozenset({"goodbye", "restart", "human_handoff"})
+# Internal bookkeeping actions the transcript does not show.
+QUIET_ACTIONS = frozenset({"action_listen", "action_session_start"})
+
+DEFAULT_LOW_CONFIDENCE = 0.6
+DEFAULT_IDLE = timedelta(minutes=30)
+
+
+@dataclass
+class Turn:
+    """One message from the person and everything the assistant did until the next one."""
+
+    timestamp: float
+    text: str
+    intent: Optional[str]
+    confidence: Optional[float]
+    entities: List[Dict[str, Any]]
+    actions: List[str] = field(default_factory=list)
+    slots: List[tuple] = field(default_factory=list)
+    replies: List[str] = field(default_factory=list)
+    active_form: Optional[str] = None
+
+    @property
+    def time(self) -> datetime:
+        return datetime.fromtimestamp(self.timestamp, tz=timezone.utc)
+
+
+@dataclass
+class Review:
+    sender_id: str
+    started: datetime
+    last: datetime
+    turns: List[Turn]
+    opening_replies: List[str]
+    fallback: bool
+    red_flags: List[str]
+    triage_level: Optional[str]
+    assessed: bool
+    lowest_confidence: Optional[float]
+    gave_up: bool
+    gave_up_reason: Optional[str]
+
+    def low_confidence(self, threshold: float = DEFAULT_LOW_CONFIDENCE) -> bool:
+        return self.lowest_confidence is not None and self.lowest_confidence < threshold
+
+    def flags(self, threshold: float = DEFAULT_LOW_CONFIDENCE) -> List[str]:
+        names = []
+        if self.red_flags:
+            names.append("red flag " + ",".join(self.red_flags))
+        if self.fallback:
+            names.append("fallback")
+        if self.low_confidence(threshold):
+            names.append(f"low confidence {self.lowest_confidence:.2f}")
+        if self.gave_up:
+            names.append("gave up")
+        if self.assessed:
+            names.append("assessed")
+        return names
+
+
+def _intent(event: Dict[str, Any]) -> tuple:
+    intent = (event.get("parse_data") or {}).get("intent") or {}
+    confidence = intent.get("confidence")
+    return intent.get("name"), (float(confidence) if confidence is not None else None)
+
+
+def review(sender_id: str, events: Sequence[Dict[str, Any]], now: Optional[datetime] = None,
+           idle: timedelta = DEFAULT_IDLE) -> Review:
+    """Annotate ``events`` (oldest first). ``now`` and ``idle`` decide whether a person who
+    stopped answering has left: silent for ``idle`` while a question was open."""
+    turns: List[Turn] = []
+    opening: List[str] = []
+    slots: Dict[str, Any] = {}
+    red_flags: List[str] = []
+    fallback = assessed = False
+    active_form: Optional[str] = None
+    for event in events:
+        kind = event.get("event")
+        current = turns[-1] if turns else None
+        if kind == "user":
+            name, confidence = _intent(event)
+            turns.append(Turn(event.get("timestamp", 0.0), event.get("text") or "", name, confidence,
+                              list((event.get("parse_data") or {}).get("entities") or []),
+                              active_form=active_form))
+            fallback = fallback or name == FALLBACK_INTENT
+        elif kind == "bot":
+            (current.replies if current else opening).append(event.get("text") or "")
+        elif kind == "action":
+            name = event.get("name") or ""
+            fallback = fallback or name in FALLBACK_ACTIONS
+            assessed = assessed or name == "action_assess"
+            if current is not None and name not in QUIET_ACTIONS:
+                current.actions.append(name)
+        elif kind == "slot":
+            slots[event.get("name")] = event.get("value")
+            if current is not None:
+                current.slots.append((event.get("name"), event.get("value")))
+            if event.get("name") == "red_flags":
+                red_flags = [str(flag) for flag in event.get("value") or []]
+            if event.get("name") == "assessed" and event.get("value"):
+                assessed = True
+        elif kind == "active_loop":
+            active_form = event.get("name")
+        elif kind == "session_started":
+            active_form = None
+    confidences = [t.confidence for t in turns if t.confidence is not None and not t.text.startswith("/")]
+    started = datetime.fromtimestamp(events[0]["timestamp"], tz=timezone.utc) if events else datetime.now(timezone.utc)
+    last = datetime.fromtimestamp(events[-1]["timestamp"], tz=timezone.utc) if events else started
+    gave_up, reason = _gave_up(turns, active_form, assessed, red_flags, last, now, idle)
+    return Review(sender_id, started, last, turns, opening, fallback, red_flags, slots.get("triage_level"),
+                  assessed, min(confidences) if confidences else None, gave_up, reason)
+
+
+def _gave_up(turns: List[Turn], active_form: Optional[str], assessed: bool, red_flags: List[str],
+             last: datetime, now: Optional[datetime], idle: timedelta) -> tuple:
+    """A person gave up when they left before HipGuide could help: no assessment and no red
+    flag, and either they said goodbye/restart/asked for a person, or they went silent for
+    ``idle`` with a question of the intake or follow-up forms still open."""
+    if assessed or red_flags or not turns:
+        return False, None
+    if turns[-1].intent in LEAVING_INTENTS:
+        return True, f"left with '{turns[-1].intent}' before an assessment"
+    now = now or datetime.now(timezone.utc)
+    if active_form and now - last >= idle:
+        return True, f"no answer for {int((now - last).total_seconds() // 60)} min while {active_form} waited"
+    return False, None
+
+
+@dataclass(frozen=True)
+class Filters:
+    since: Optional[datetime] = None
+    until: Optional[datetime] = None
+    fallback: bool = False
+    red_flag: bool = False
+    low_confidence: Optional[float] = None
+    gave_up: bool = False
+
+    def match(self, item: Review) -> bool:
+        if self.since and item.last < self.since:
+            return False
+        if self.until and item.started > self.until:
+            return False
+        if self.fallback and not item.fallback:
+            return False
+        if self.red_flag and not item.red_flags:
+            return False
+        if self.low_confidence is not None and not item.low_confidence(self.low_confidence):
+            return False
+        return not (self.gave_up and not item.gave_up)
