@@ -16,7 +16,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import List, Optional
+from typing import List
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,12 +25,13 @@ def story_files(root: Path = PROJECT_ROOT) -> List[Path]:
     return [root / "tests" / "test_stories.yml", *sorted((root / "review" / "stories").glob("*.yml"))]
 
 
-def replay(model: Path, out: Path, root: Path = PROJECT_ROOT) -> subprocess.CompletedProcess:
-    """``rasa test core`` on all story files together (copied into one folder)."""
+def replay(model: Path, out: Path, root: Path = PROJECT_ROOT,
+           files: List[Path] | None = None) -> subprocess.CompletedProcess:
+    """``rasa test core`` on all story files (or ``files``) together, copied into one folder."""
     from hipguide.tools.servers import rasa_executable
 
     with tempfile.TemporaryDirectory() as folder:
-        for index, path in enumerate(story_files(root)):
+        for index, path in enumerate(files or story_files(root)):
             shutil.copy(path, Path(folder) / f"{index:03d}-{path.name}")
         return subprocess.run(
             [rasa_executable(), "test", "core", "--stories", folder, "--fail-on-prediction-errors",
@@ -47,7 +48,7 @@ def summary(output: str) -> List[str]:
     return [line.split(" - ", 1)[-1].strip() for line in output.splitlines() if wanted.search(line)]
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: List[str] | None = None) -> int:
     from hipguide.tools.train import train
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

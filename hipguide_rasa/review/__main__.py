@@ -17,10 +17,10 @@ import re
 import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import List, Optional, Sequence
+from typing import Dict, List, Sequence
 
 from hipguide_rasa.review.export import PROJECT_ROOT, REVIEW_DIR, conversation_label, file_stem, nlu_yaml, story_yaml
-from hipguide_rasa.review.store import ConversationStore, StoreError, StoredConversation
+from hipguide_rasa.review.store import ConversationStore, StoredConversation, StoreError
 from hipguide_rasa.review.summary import DEFAULT_IDLE, DEFAULT_LOW_CONFIDENCE, Filters, Review, review
 
 RELATIVE = re.compile(r"^(\d+)([dhm])$")
@@ -97,6 +97,33 @@ def _value(value: object) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
+BOOKKEEPING = frozenset({"requested_slot", "pending_question", "asked_questions", "followup_answer",
+                         "questions_needed", "findings"})
+
+
+def slot_lines(turn_slots: List[tuple], known: Dict[str, object]) -> List[str]:
+    """What a turn changed: new or changed findings, the other slots' final values, and the
+    question asked next. ``known`` carries the findings over from earlier turns."""
+    final: Dict[str, object] = {}
+    for name, value in turn_slots:
+        final[name] = value
+    lines = []
+    findings = final.get("findings")
+    if isinstance(findings, dict):
+        changed = [f"{k} {v}" for k, v in findings.items() if known.get(k) != v]
+        known.clear()
+        known.update(findings)
+        if changed:
+            lines.append("findings: " + ", ".join(changed))
+    others = [f"{name}={_value(value)}" for name, value in final.items() if name not in BOOKKEEPING]
+    if others:
+        lines.append("slots: " + ", ".join(others))
+    asks = final.get("pending_question") or final.get("requested_slot")
+    if asks and asks != "followup_answer":
+        lines.append(f"asks: {asks}")
+    return lines
+
+
 def transcript(item: Review, threshold: float) -> List[str]:
     lines = [f"conversation {conversation_label(item.sender_id)}  {item.started:%Y-%m-%d %H:%M} to "
              f"{item.last:%H:%M} UTC  {len(item.turns)} messages",
@@ -106,6 +133,7 @@ def transcript(item: Review, threshold: float) -> List[str]:
     lines.append("")
     for reply in item.opening_replies:
         lines.append(f"           hipguide: {reply}")
+    known: Dict[str, object] = {}
     for number, turn in enumerate(item.turns, start=1):
         lines.append(f"[{number:>2}] {turn.time:%H:%M:%S} person: {turn.text}")
         confidence = f"{turn.confidence:.2f}" if turn.confidence is not None else "?"
@@ -117,15 +145,14 @@ def transcript(item: Review, threshold: float) -> List[str]:
             found = ", ".join(f"{e.get('entity')}={e.get('value')}" + (f" [{e['role']}]" if e.get("role") else "")
                               for e in turn.entities)
             lines.append(f"       entities: {found}")
-        if turn.slots:
-            lines.append("       slots: " + ", ".join(f"{name}={_value(value)}" for name, value in turn.slots))
+        lines.extend(f"       {line}" for line in slot_lines(turn.slots, known))
         if turn.actions:
             lines.append("       actions: " + ", ".join(turn.actions))
         lines.extend(f"       hipguide: {reply}" for reply in turn.replies)
     return lines
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         store = ConversationStore(args.db)

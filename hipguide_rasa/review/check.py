@@ -17,7 +17,7 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional, Set
+from typing import Any, Dict, Iterable, List, Set
 
 import yaml
 
@@ -47,7 +47,7 @@ def plain(text: str) -> str:
     return " ".join(ANNOTATION.sub(r"\1", text).lower().split())
 
 
-def personal_data(text: str) -> Optional[str]:
+def personal_data(text: str) -> str | None:
     if EMAIL.search(text):
         return "an e-mail address"
     for match in PHONE.finditer(text):
@@ -199,7 +199,7 @@ class Checker:
                     messages.add(plain(line.split("|", 1)[1]))
         return messages
 
-    def _yaml(self, path: Path) -> Optional[Dict[str, Any]]:
+    def _yaml(self, path: Path) -> Dict[str, Any] | None:
         try:
             document = yaml.safe_load(path.read_text(encoding="utf-8"))
         except yaml.YAMLError as error:
@@ -224,7 +224,7 @@ def check(root: Path = PROJECT_ROOT) -> tuple:
     return checker.problems, stories, examples
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: List[str] | None = None) -> int:
     import logging
 
     logging.disable(logging.WARNING)  # Rasa's reader warns through logging; problems are printed below

@@ -9,10 +9,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Dict, Iterator, List, Optional
+from pathlib import Path
+from typing import Any, Dict, Iterator, List
 
 from sqlalchemy import MetaData, Table, create_engine, func, select
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import NoSuchTableError, OperationalError
 
 from hipguide_rasa.tracker_store import tracker_store_url
@@ -41,17 +42,23 @@ def _utc(timestamp: float) -> datetime:
 
 
 class ConversationStore:
-    def __init__(self, url: Optional[str] = None) -> None:
+    def __init__(self, url: str | None = None) -> None:
         self.url = url or tracker_store_url()
+        parsed = make_url(self.url)
+        if parsed.drivername.startswith("sqlite") and parsed.database and not Path(parsed.database).exists():
+            # SQLite would create an empty file; a review tool must not change anything
+            raise StoreError(f"{parsed.database} does not exist: no conversation was stored there yet "
+                             "(set TRACKER_STORE_URL or --db to the assistant's tracker store)")
         self._engine: Engine = create_engine(self.url)
         try:
             self._events = Table("events", MetaData(), autoload_with=self._engine)
         except NoSuchTableError as error:
-            raise StoreError(f"{_safe(self.url)} has no 'events' table: no conversation was ever stored there") from error
+            raise StoreError(f"{_safe(self.url)} has no 'events' table: "
+                             "no conversation was ever stored there") from error
         except OperationalError as error:
             raise StoreError(f"cannot open the tracker store {_safe(self.url)}: {error.orig}") from error
 
-    def sender_ids(self, since: Optional[datetime] = None, until: Optional[datetime] = None) -> List[str]:
+    def sender_ids(self, since: datetime | None = None, until: datetime | None = None) -> List[str]:
         """Conversations with any event in [since, until], most recent first."""
         table = self._events
         query = select(table.c.sender_id, func.max(table.c.timestamp).label("last"))
@@ -63,7 +70,7 @@ class ConversationStore:
         with self._engine.connect() as connection:
             return [row.sender_id for row in connection.execute(query)]
 
-    def conversation(self, sender_id: str) -> Optional[StoredConversation]:
+    def conversation(self, sender_id: str) -> StoredConversation | None:
         table = self._events
         query = select(table.c.data).where(table.c.sender_id == sender_id).order_by(table.c.id)
         with self._engine.connect() as connection:
@@ -77,8 +84,8 @@ class ConversationStore:
         with self._engine.connect() as connection:
             return sorted(row.sender_id for row in connection.execute(query))
 
-    def conversations(self, since: Optional[datetime] = None,
-                      until: Optional[datetime] = None) -> Iterator[StoredConversation]:
+    def conversations(self, since: datetime | None = None,
+                      until: datetime | None = None) -> Iterator[StoredConversation]:
         for sender_id in self.sender_ids(since, until):
             conversation = self.conversation(sender_id)
             if conversation is not None:
@@ -87,6 +94,4 @@ class ConversationStore:
 
 def _safe(url: str) -> str:
     """The URL without its password, for messages."""
-    from sqlalchemy.engine import make_url
-
     return make_url(url).render_as_string(hide_password=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Sequence
 
 FALLBACK_INTENT = "nlu_fallback"
 FALLBACK_ACTIONS = frozenset({"action_default_fallback", "utter_default", "action_two_stage_fallback",
@@ -28,13 +28,13 @@ class Turn:
 
     timestamp: float
     text: str
-    intent: Optional[str]
-    confidence: Optional[float]
+    intent: str | None
+    confidence: float | None
     entities: List[Dict[str, Any]]
     actions: List[str] = field(default_factory=list)
     slots: List[tuple] = field(default_factory=list)
     replies: List[str] = field(default_factory=list)
-    active_form: Optional[str] = None
+    active_form: str | None = None
 
     @property
     def time(self) -> datetime:
@@ -50,11 +50,11 @@ class Review:
     opening_replies: List[str]
     fallback: bool
     red_flags: List[str]
-    triage_level: Optional[str]
+    triage_level: str | None
     assessed: bool
-    lowest_confidence: Optional[float]
+    lowest_confidence: float | None
     gave_up: bool
-    gave_up_reason: Optional[str]
+    gave_up_reason: str | None
 
     def low_confidence(self, threshold: float = DEFAULT_LOW_CONFIDENCE) -> bool:
         return self.lowest_confidence is not None and self.lowest_confidence < threshold
@@ -80,7 +80,7 @@ def _intent(event: Dict[str, Any]) -> tuple:
     return intent.get("name"), (float(confidence) if confidence is not None else None)
 
 
-def review(sender_id: str, events: Sequence[Dict[str, Any]], now: Optional[datetime] = None,
+def review(sender_id: str, events: Sequence[Dict[str, Any]], now: datetime | None = None,
            idle: timedelta = DEFAULT_IDLE) -> Review:
     """Annotate ``events`` (oldest first). ``now`` and ``idle`` decide whether a person who
     stopped answering has left: silent for ``idle`` while a question was open."""
@@ -89,7 +89,7 @@ def review(sender_id: str, events: Sequence[Dict[str, Any]], now: Optional[datet
     slots: Dict[str, Any] = {}
     red_flags: List[str] = []
     fallback = assessed = False
-    active_form: Optional[str] = None
+    active_form: str | None = None
     for event in events:
         kind = event.get("event")
         current = turns[-1] if turns else None
@@ -108,7 +108,7 @@ def review(sender_id: str, events: Sequence[Dict[str, Any]], now: Optional[datet
             if current is not None and name not in QUIET_ACTIONS:
                 current.actions.append(name)
         elif kind == "slot":
-            slots[event.get("name")] = event.get("value")
+            slots[str(event.get("name"))] = event.get("value")
             if current is not None:
                 current.slots.append((event.get("name"), event.get("value")))
             if event.get("name") == "red_flags":
@@ -127,8 +127,8 @@ def review(sender_id: str, events: Sequence[Dict[str, Any]], now: Optional[datet
                   assessed, min(confidences) if confidences else None, gave_up, reason)
 
 
-def _gave_up(turns: List[Turn], active_form: Optional[str], assessed: bool, red_flags: List[str],
-             last: datetime, now: Optional[datetime], idle: timedelta) -> tuple:
+def _gave_up(turns: List[Turn], active_form: str | None, assessed: bool, red_flags: List[str],
+             last: datetime, now: datetime | None, idle: timedelta) -> tuple:
     """A person gave up when they left before HipGuide could help: no assessment and no red
     flag, and either they said goodbye/restart/asked for a person, or they went silent for
     ``idle`` with a question of the intake or follow-up forms still open."""
@@ -144,11 +144,11 @@ def _gave_up(turns: List[Turn], active_form: Optional[str], assessed: bool, red_
 
 @dataclass(frozen=True)
 class Filters:
-    since: Optional[datetime] = None
-    until: Optional[datetime] = None
+    since: datetime | None = None
+    until: datetime | None = None
     fallback: bool = False
     red_flag: bool = False
-    low_confidence: Optional[float] = None
+    low_confidence: float | None = None
     gave_up: bool = False
 
     def match(self, item: Review) -> bool:

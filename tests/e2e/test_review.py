@@ -1,0 +1,150 @@
+"""The review tool on a real tracker store, filled by conversations with the running assistant."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Dict, List
+
+import pytest
+import yaml
+
+from hipguide.tools.replay_stories import replay
+from hipguide.tools.train import train
+from hipguide_rasa.review.__main__ import main
+from hipguide_rasa.review.check import Checker, plain
+from hipguide_rasa.review.export import conversation_label
+
+pytestmark = pytest.mark.servers
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+FALLBACK_CANDIDATES = ("what", "thing", "yes no", "the")
+
+
+def fell_back(tracker: dict) -> bool:
+    """Rasa's own record of a fallback: the nlu_fallback intent or a fallback action."""
+    return any((e["event"] == "user" and e["parse_data"]["intent"]["name"] == "nlu_fallback")
+               or (e["event"] == "action" and e["name"] in ("utter_default", "action_default_fallback"))
+               for e in tracker["events"])
+
+
+def texts(replies: List[dict]) -> str:
+    return "\n".join(r.get("text", "") for r in replies)
+
+
+@pytest.fixture(scope="module")
+def talked(assistant) -> Dict[str, str]:  # type: ignore[no-untyped-def]
+    """Four people, each a different reason to review a conversation."""
+    senders = {kind: f"review-{kind}-{uuid.uuid4().hex[:8]}" for kind in ("flag", "fallback", "left", "done")}
+    assistant.say(senders["flag"], "my lower back and buttock hurt")
+    assert "emergency department now" in texts(assistant.say(senders["flag"], "I feel numb when I wipe"))
+    for vague in FALLBACK_CANDIDATES:  # messages the NLU is not sure about
+        assistant.say(senders["fallback"], vague)
+    assistant.say(senders["left"], "my hip hurts")
+    assistant.say(senders["left"], "bye")
+    done = senders["done"]
+    assistant.say(done, "my hip hurts after running")
+    assistant.say(done, '/describe_symptoms{"body_location": "outer_hip"}')
+    assistant.say(done, "the right one")
+    assistant.say(done, "it came on gradually over a few weeks")
+    replies = assistant.say(done, "I'm 47")
+    for _ in range(10):
+        if "This is not a diagnosis" in texts(replies):
+            break
+        replies = assistant.say(done, "no")
+    assert "This is not a diagnosis" in texts(replies)
+    return senders
+
+
+def run(capsys: pytest.CaptureFixture, db: Path, *args: str) -> str:
+    code = main(["--db", f"sqlite:///{db}", *args])
+    output = capsys.readouterr()
+    assert code == 0, output.err
+    return output.out
+
+
+def listed(capsys: pytest.CaptureFixture, db: Path, *filters: str) -> set:
+    return {line.split()[0] for line in run(capsys, db, "list", "--limit", "1000", *filters).splitlines()[1:]}
+
+
+def test_filters_pick_the_right_conversations(assistant, talked, capsys) -> None:  # type: ignore[no-untyped-def]
+    db = assistant.tracker_db
+    names = {kind: conversation_label(sender) for kind, sender in talked.items()}
+    everyone = listed(capsys, db)
+    assert set(names.values()) <= everyone
+    assert names["flag"] in listed(capsys, db, "--red-flag")
+    assert not {names["fallback"], names["left"], names["done"]} & listed(capsys, db, "--red-flag")
+    assert fell_back(assistant.tracker(talked["fallback"])), f"none of {FALLBACK_CANDIDATES} fell back any more"
+    fallbacks = listed(capsys, db, "--fallback")
+    for kind, sender in talked.items():
+        assert (names[kind] in fallbacks) == fell_back(assistant.tracker(sender)), kind
+    gave_up = listed(capsys, db, "--gave-up")
+    assert names["left"] in gave_up and not {names["flag"], names["done"]} & gave_up
+    assert names["fallback"] not in gave_up  # no question was open
+    assert names["fallback"] in listed(capsys, db, "--since", "1h", "--until", "2999-01-01")
+    assert not listed(capsys, db, "--since", "2999-01-01") and not listed(capsys, db, "--until", "2000-01-01")
+
+
+def test_low_confidence_matches_the_trackers_own_confidences(assistant, talked, capsys) -> None:  # type: ignore[no-untyped-def]
+    threshold = 0.9
+    low = listed(capsys, assistant.tracker_db, "--low-confidence", str(threshold))
+    for sender in talked.values():
+        typed = [e["parse_data"]["intent"]["confidence"] for e in assistant.tracker(sender)["events"]
+                 if e["event"] == "user" and not e["text"].startswith("/")]
+        assert (conversation_label(sender) in low) == (min(typed) < threshold), sender
+
+
+def test_show_annotates_intents_confidence_entities_slots_and_actions(assistant, talked, capsys) -> None:  # type: ignore[no-untyped-def]
+    shown = run(capsys, assistant.tracker_db, "show", conversation_label(talked["flag"]))
+    assert "flags: red flag RF4" in shown
+    assert "person: I feel numb when I wipe" in shown
+    assert "intent: describe_symptoms" in shown and "symptom=saddle_numbness" in shown
+    assert "slots: " in shown and "triage_level=emergency" in shown
+    assert "actions: " in shown and "emergency department now" in shown
+    assert talked["flag"] not in shown  # the sender id is not printed
+    fallback = run(capsys, assistant.tracker_db, "show", conversation_label(talked["fallback"]))
+    assert "intent: nlu_fallback" in fallback and "<< LOW" in fallback
+
+
+def test_a_stored_conversation_becomes_a_passing_test_story(assistant, talked, capsys, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    label = conversation_label(talked["done"])
+    out = run(capsys, assistant.tracker_db, "story", label, "--out", str(tmp_path))
+    written = tmp_path / out.split()[1].rstrip(":").split("/")[-1]
+    story = yaml.safe_load(written.read_text())["stories"][0]
+    assert story["story"].startswith("review ") and label in story["story"]
+    steps = story["steps"]
+    assert steps[0]["intent"] == "describe_symptoms" and plain(steps[0]["user"]) == "my hip hurts after running"
+    assert any(s.get("action") == "action_assess" for s in steps)
+    assert talked["done"] not in written.read_text()
+    checker = Checker(PROJECT_ROOT)
+    assert checker.stories([written]) == 1 and checker.problems == []
+    completed = replay(train(), tmp_path / "results", files=[written])
+    assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
+    # a second export never overwrites what a trainer may have edited
+    assert main(["--db", f"sqlite:///{assistant.tracker_db}", "story", label, "--out", str(tmp_path)]) == 1
+
+
+def test_nlu_export_keeps_the_predicted_labels_for_correction(assistant, talked, capsys, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    run(capsys, assistant.tracker_db, "nlu", conversation_label(talked["fallback"]), "--out", str(tmp_path))
+    (exported,) = tmp_path.glob("*.yml")
+    document = yaml.safe_load(exported.read_text())
+    intents = {group["intent"]: [e["text"] for e in group["examples"]] for group in document["nlu"]}
+    assert sorted(text for texts in intents.values() for text in texts) == sorted(FALLBACK_CANDIDATES)
+    assert "nlu_fallback" in intents
+    checker = Checker(PROJECT_ROOT)
+    checker.nlu([exported])
+    assert any("nlu_fallback" in str(p) for p in checker.problems)  # a trainer must correct it first
+    exported.write_text(exported.read_text().replace("intent: nlu_fallback", "intent: unsure"))
+    corrected = Checker(PROJECT_ROOT)
+    assert corrected.nlu([exported]) == len(FALLBACK_CANDIDATES), [str(p) for p in corrected.problems]
+    assert [p for p in corrected.problems if "nlu_fallback" in str(p)] == []
+
+
+def test_unknown_conversation_and_missing_store_are_clear_errors(assistant, capsys, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    assert main(["--db", f"sqlite:///{assistant.tracker_db}", "show", "0000000000"]) == 1
+    assert "no conversation named '0000000000'" in capsys.readouterr().err
+    assert main(["--db", f"sqlite:///{tmp_path / 'none.db'}", "list"]) == 1
+    assert "none.db does not exist" in capsys.readouterr().err
+    assert not (tmp_path / "none.db").exists()  # reviewing changes nothing
+    (tmp_path / "empty.db").touch()
+    assert main(["--db", f"sqlite:///{tmp_path / 'empty.db'}", "list"]) == 1
+    assert "has no 'events' table" in capsys.readouterr().err
