@@ -77,6 +77,9 @@ validate: $(STAMP) ## Knowledge files, generated files, Rasa data and story stru
 test-stories: train ## Replay tests/test_stories.yml and review/stories/ against the model (exact predictions)
 	$(PY) -m hipguide.tools.replay_stories
 
+interactive: train ## Teach HipGuide by talking to it (rasa interactive, on 127.0.0.1; docs/trainers.md)
+	$(PY) -m hipguide.tools.interactive --rasa-port $(RASA_PORT) --action-port $(ACTION_PORT)
+
 ARGS ?= list
 review: $(STAMP) ## Review stored conversations: make review ARGS="list --red-flag" (see docs/trainers.md)
 	$(VENV)/bin/hipguide-review $(ARGS)

@@ -170,6 +170,19 @@ class Servers:
             self.wait_ready(timeout)
         return self
 
+    def start_actions(self, timeout: float = 120.0) -> Servers:
+        """Only the action server (for `rasa interactive`, which runs its own Rasa server)."""
+        if port_in_use(self.action_port):
+            raise StartupError(f"port {self.action_port} is already in use; set ACTION_PORT")
+        process = self._spawn("actions", self.action_args())
+        deadline = time.monotonic() + timeout
+        while _get(self.health_url("actions")) != 200:
+            if process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise StartupError(f"the action server did not start:\n{self.log_tail('actions')}")
+            time.sleep(0.5)
+        return self
+
     def wait_ready(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
         pending = {name: self.health_url(name) for name in SERVER_NAMES}
