@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from typing import Any, Callable, List, Optional
+from typing import Any, Callable, List
 
 
 def loopback(run: Callable[..., Any]) -> Callable[..., Any]:
@@ -26,7 +26,7 @@ def loopback(run: Callable[..., Any]) -> Callable[..., Any]:
     return run_on_loopback
 
 
-def main(argv: Optional[List[str]] = None) -> None:
+def main(argv: List[str] | None = None) -> None:
     from sanic import Sanic
 
     if not getattr(Sanic.run, "hipguide_loopback", False):

@@ -14,7 +14,7 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
-from typing import List, Optional
+from typing import List
 
 from hipguide.tools.servers import Servers, StartupError, write_endpoints
 
@@ -38,7 +38,7 @@ def _stop(_signum: int, _frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: List[str] | None = None) -> int:
     from hipguide.tools.train import train
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
