@@ -12,7 +12,7 @@ export RASA_TELEMETRY_ENABLED ?= false
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 
-.PHONY: help install db nlp generate web browser train run test test-fast lint types validate test-stories review interactive compare clean lock eval-nlu eval-dialogue install-lm eval-nlu-lm bench test-scale bench-load
+.PHONY: help install db nlp generate web browser train run test test-fast lint types validate test-stories review interactive compare parse clean lock eval-nlu eval-dialogue install-lm eval-nlu-lm bench test-scale bench-load
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -79,6 +79,14 @@ test-stories: train ## Replay tests/test_stories.yml and review/stories/ against
 
 interactive: train ## Teach HipGuide by talking to it (rasa interactive, on 127.0.0.1; docs/trainers.md)
 	$(PY) -m hipguide.tools.interactive --rasa-port $(RASA_PORT) --action-port $(ACTION_PORT)
+
+parse: train ## What HipGuide understands in one message: make parse TEXT="my hip clicks when I run"
+	@test -n "$(TEXT)" || { echo 'usage: make parse TEXT="my hip clicks when I run"'; exit 2; }
+	@$(PY) -m hipguide.tools.parse "$(TEXT)"
+
+BASE ?= HEAD
+compare: train ## Held-out NLU and dialogue figures: BASE (default HEAD) against your working tree, side by side
+	$(PY) -m hipguide.tools.compare --base $(BASE) $(if $(NLU_ONLY),--nlu-only)
 
 ARGS ?= list
 review: $(STAMP) ## Review stored conversations: make review ARGS="list --red-flag" (see docs/trainers.md)

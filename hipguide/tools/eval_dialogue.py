@@ -192,13 +192,19 @@ def main(argv: list | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show", default=None, help="print the transcript of this case id")
     parser.add_argument("--no-record", action="store_true")
+    parser.add_argument("--json", type=Path, default=None, help="also write the figures here (make compare)")
+    parser.add_argument("--model", type=Path, default=None, help="default: the model of the current data")
+    parser.add_argument("--project-dir", type=Path, default=None,
+                        help="run the servers from another copy of the project (make compare's 'before')")
     args = parser.parse_args(argv)
     token = secrets.token_urlsafe(16)
     with tempfile.TemporaryDirectory() as tmp:
+        project = {"project_dir": args.project_dir.resolve()} if args.project_dir else {}
         servers = Servers(
-            model=train(), rasa_port=free_port(), action_port=free_port(), run_dir=Path(tmp),
+            model=args.model or train(), rasa_port=free_port(), action_port=free_port(), run_dir=Path(tmp),
             env={"TRACKER_STORE_URL": f"sqlite:///{tmp}/tracker.db", "HIPGUIDE_ENABLE_API": "1",
                  "HIPGUIDE_API_TOKEN": token},
+            **project,
         )
         servers.start()
         started = time.monotonic()
@@ -215,6 +221,10 @@ def main(argv: list | None = None) -> int:
             print(f"\n--- {r.case_id}\n" + "\n".join(r.transcript))
     if not args.no_record:
         record(text, "dialogue")
+    if args.json:
+        misses = [r.case_id for r in results if not r.likely or r.likely[0] != r.expected
+                  or r.triage != r.expected_triage]
+        args.json.write_text(json.dumps({**summary, "cases_not_fully_right": misses}, indent=1))
     problems = failures(summary)
     for problem in problems:
         print(f"below target: {problem}", file=sys.stderr)

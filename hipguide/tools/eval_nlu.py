@@ -139,6 +139,8 @@ def score(examples: Sequence[Example], predictions: Sequence[Dict[str, Any]],
         "entity_misses": misses,
         "intent_errors": [f"{e.text!r}: {e.intent} -> {p}" for e, p in
                           zip(examples, predicted_intents, strict=True) if e.intent != p],
+        "intent_error_items": [{"text": e.text, "expected": e.intent, "predicted": p} for e, p in
+                               zip(examples, predicted_intents, strict=True) if e.intent != p],
     }
 
 
@@ -228,6 +230,7 @@ def main(argv: list | None = None) -> int:
     parser.add_argument("--label", default="default pipeline (config.yml)")
     parser.add_argument("--show-misses", action="store_true")
     parser.add_argument("--no-record", action="store_true")
+    parser.add_argument("--json", type=Path, default=None, help="also write the figures here (make compare)")
     args = parser.parse_args(argv)
     model = args.model or model_path()
     started = time.monotonic()
@@ -242,6 +245,8 @@ def main(argv: list | None = None) -> int:
         print(json.dumps(result["red_flag_findings_lost_to_negation"], indent=1))
     if not args.no_record:
         record(section, args.label)
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=1, default=list))
     problems = failures(result)
     for problem in problems:
         print(f"below target: {problem}", file=sys.stderr)
