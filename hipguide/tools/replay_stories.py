@@ -43,9 +43,10 @@ def replay(model: Path, out: Path, root: Path = PROJECT_ROOT,
 
 def summary(output: str) -> List[str]:
     """Rasa's own evaluation lines: stories and actions predicted correctly."""
-    wanted = re.compile(r"(Finished collecting predictions|Evaluation Results on (END-TO-END|ACTION) level|"
-                        r"Correct:|Accuracy:|F1-Score|failed)", re.IGNORECASE)
-    return [line.split(" - ", 1)[-1].strip() for line in output.splitlines() if wanted.search(line)]
+    wanted = re.compile(r"(Evaluation Results on (CONVERSATION|END-TO-END|ACTION) level|Correct:|F1-Score)",
+                        re.IGNORECASE)
+    return [re.sub(r"\x1b\[[0-9;]*m", "", line.split(" - ", 1)[-1]).strip()
+            for line in output.splitlines() if wanted.search(line)]
 
 
 def main(argv: List[str] | None = None) -> int:
