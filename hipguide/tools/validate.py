@@ -13,6 +13,7 @@ Every step runs even when an earlier one fails, so one run lists every problem.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -22,6 +23,11 @@ from typing import List, Tuple
 import yaml
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+# Library chatter that says nothing about the data being checked.
+NOISE = re.compile(r"tensorflow|W036|warnings\.warn|DeprecationWarning|declare_namespace|pkg_resources|"
+                   r"PEP 420|MovedIn20Warning|DeclarativeMeta|setParseAction|cuda|from jax import|"
+                   r"Processed story blocks| INFO |More info at|is not used in any story or rule", re.IGNORECASE)
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def max_history(config: Path = PROJECT_ROOT / "config.yml") -> int:
@@ -52,13 +58,13 @@ def main(argv: List[str] | None = None) -> int:
         started = time.monotonic()
         completed = subprocess.run(command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
         seconds = time.monotonic() - started
-        output = "\n".join(line for line in (completed.stdout + completed.stderr).splitlines()
-                           if line.strip() and "tensorflow" not in line.lower())
+        output = "\n".join(line for line in ANSI.sub("", completed.stdout + completed.stderr).splitlines()
+                           if line.strip() and not NOISE.search(line))
         ok = completed.returncode == 0
         if not ok:
             print(output)
-        elif output and name.startswith("test stories"):
-            print("      " + output.splitlines()[-1])
+        elif name.startswith("test stories") and completed.stdout.strip():
+            print("      " + completed.stdout.strip().splitlines()[-1])
         results.append((name, ok, seconds))
         print(f"      {'ok' if ok else 'FAILED'} ({seconds:.0f} s)", flush=True)
     failed = [name for name, ok, _ in results if not ok]

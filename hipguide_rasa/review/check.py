@@ -226,8 +226,10 @@ def check(root: Path = PROJECT_ROOT) -> tuple:
 
 def main(argv: List[str] | None = None) -> int:
     import logging
+    import warnings
 
-    logging.disable(logging.WARNING)  # Rasa's reader warns through logging; problems are printed below
+    logging.disable(logging.WARNING)  # Rasa's readers warn through logging and warnings; every
+    warnings.simplefilter("ignore")  # problem this check finds is printed below instead
     problems, stories, examples = check()
     for problem in problems:
         print(f"error: {problem}", file=sys.stderr)
