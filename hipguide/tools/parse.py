@@ -41,7 +41,7 @@ async def parse_all(texts: List[str]) -> List[Dict[str, Any]]:
 
     from hipguide.tools.train import model_path
 
-    configure_structlog(logging.WARNING)  # Rasa logs message text at DEBUG
+    configure_structlog(logging.ERROR)  # Rasa logs message text at DEBUG
     model = model_path()
     if not model.exists():
         raise FileNotFoundError(f"no model for the current data at {model}: run `make train` first")
@@ -53,8 +53,11 @@ def main(argv: List[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("texts", nargs="+", help="one or more messages")
     args = parser.parse_args(argv)
+    from hipguide.tools.quiet import quiet
+
     try:
-        results = asyncio.run(parse_all(args.texts))
+        with quiet():
+            results = asyncio.run(parse_all(args.texts))
     except FileNotFoundError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -174,8 +174,9 @@ def train(root: Path = PROJECT_ROOT, force: bool = False) -> Path:
     print(f"training {target.relative_to(root)} (full Rasa log: var/train.log)...", flush=True)
     started = time.monotonic()
     progress = run_rasa_train(target, root, root / "var" / "train.log")
+    reused = ", the rest restored from the cache" if previous else ""
     print(f"trained in {time.monotonic() - started:.0f} s: {target.relative_to(root)} "
-          f"({len(progress.trained)} component(s) trained, the rest restored from the cache)")
+          f"({len(progress.trained)} component(s) trained{reused})")
     manifest_path(target).write_text(json.dumps(hashes, indent=1, sort_keys=True))
     prune(target, target.parent)
     return target
