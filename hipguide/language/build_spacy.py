@@ -87,10 +87,11 @@ def build(output: Path = DEFAULT_OUTPUT, knowledge: Path = DEFAULT_KNOWLEDGE_DIR
     # lay name of a condition; the extractor picks one by the message's intent.
     findings = [f for f in forms if f.entity not in OVERLAPPING_ENTITIES]
     others = [f for f in forms if f.entity in OVERLAPPING_ENTITIES]
+    finding_patterns, other_patterns = patterns_for(findings, nlp), patterns_for(others, nlp)
     ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True, "validate": True})
-    ruler.add_patterns(patterns_for(findings, nlp))
+    ruler.add_patterns(finding_patterns)
     span_ruler = nlp.add_pipe("span_ruler", config={"spans_key": SPANS_KEY, "validate": True})
-    span_ruler.add_patterns(patterns_for(others, nlp))
+    span_ruler.add_patterns(other_patterns)
     nlp.meta["name"] = "hipguide_en"
     nlp.meta["version"] = "0.1.0"
     nlp.meta["description"] = "HipGuide tokenizer, lookup lemmatizer and knowledge entity ruler"
