@@ -15,7 +15,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     with quiet():
         from hipguide_rasa.review.__main__ import main as review
 
-        return review(argv)
+        try:
+            return review(argv)
+        except BrokenPipeError:  # `hipguide-review show x | head`
+            sys.stderr.close()
+            return 0
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """``hipguide-review`` (or ``python -m hipguide_rasa.review``): review stored conversations.
 
     hipguide-review list [--since 2026-11-01] [--until 2026-11-30] [--fallback] [--red-flag]
-                         [--low-confidence [0.6]] [--gave-up]
+                         [--low-confidence [0.6]] [--gave-up] [--repeated]
     hipguide-review show <conversation>      annotated transcript
     hipguide-review story <conversation>     write review/stories/<date>-<conversation>.yml
     hipguide-review nlu <conversation>       write review/nlu/<date>-<conversation>.yml
@@ -60,6 +60,8 @@ def parser() -> argparse.ArgumentParser:
                          help=f"an intent was predicted with confidence below BELOW (default {DEFAULT_LOW_CONFIDENCE})")
     listing.add_argument("--gave-up", action="store_true",
                          help="the person left before an assessment (said goodbye, or stopped answering)")
+    listing.add_argument("--repeated", action="store_true",
+                         help="HipGuide asked the same question again right after the person answered")
     listing.add_argument("--idle-minutes", type=float, default=DEFAULT_IDLE.total_seconds() / 60,
                          help="silence after which an unanswered question counts as giving up (default 30)")
     listing.add_argument("--limit", type=int, default=50, help="show at most this many (default 50)")
@@ -76,7 +78,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def resolve(store: ConversationStore, name: str) -> StoredConversation:
-    matches = [s for s in store.sender_ids() if conversation_label(s) == name] or store.find(name)
+    matches = [s for s in store.sender_ids() if conversation_label(s).startswith(name)] or store.find(name)
     if not matches:
         raise LookupError(f"no conversation named '{name}' in the tracker store")
     if len(matches) > 1:
@@ -101,21 +103,24 @@ BOOKKEEPING = frozenset({"requested_slot", "pending_question", "asked_questions"
                          "questions_needed", "findings"})
 
 
-def slot_lines(turn_slots: List[tuple], known: Dict[str, object]) -> List[str]:
-    """What a turn changed: new or changed findings, the other slots' final values, and the
-    question asked next. ``known`` carries the findings over from earlier turns."""
+def slot_lines(turn_slots: List[tuple], known: Dict[str, Dict[str, object]]) -> List[str]:
+    """What a turn changed: new or changed findings, other slots whose value changed, and the
+    question asked next. ``known`` carries findings and slot values over from earlier turns."""
     final: Dict[str, object] = {}
     for name, value in turn_slots:
         final[name] = value
+    findings, slots = known.setdefault("findings", {}), known.setdefault("slots", {})
     lines = []
-    findings = final.get("findings")
-    if isinstance(findings, dict):
-        changed = [f"{k} {v}" for k, v in findings.items() if known.get(k) != v]
-        known.clear()
-        known.update(findings)
+    stated = final.get("findings")
+    if isinstance(stated, dict):
+        changed = [f"{k} {v}" for k, v in stated.items() if findings.get(k) != v]
+        findings.clear()
+        findings.update(stated)
         if changed:
             lines.append("findings: " + ", ".join(changed))
-    others = [f"{name}={_value(value)}" for name, value in final.items() if name not in BOOKKEEPING]
+    others = [f"{name}={_value(value)}" for name, value in final.items()
+              if name not in BOOKKEEPING and slots.get(name, object()) != value]
+    slots.update({name: value for name, value in final.items() if name not in BOOKKEEPING})
     if others:
         lines.append("slots: " + ", ".join(others))
     asks = final.get("pending_question") or final.get("requested_slot")
@@ -130,10 +135,12 @@ def transcript(item: Review, threshold: float) -> List[str]:
              f"flags: {'; '.join(item.flags(threshold)) or 'none'}"]
     if item.gave_up_reason:
         lines.append(f"gave up: {item.gave_up_reason}")
+    if item.repeated_question:
+        lines.append(f"asked again ({item.repeats}x): {item.repeated_question}")
     lines.append("")
     for reply in item.opening_replies:
         lines.append(f"           hipguide: {reply}")
-    known: Dict[str, object] = {}
+    known: Dict[str, Dict[str, object]] = {}
     for number, turn in enumerate(item.turns, start=1):
         lines.append(f"[{number:>2}] {turn.time:%H:%M:%S} person: {turn.text}")
         confidence = f"{turn.confidence:.2f}" if turn.confidence is not None else "?"
@@ -157,7 +164,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         store = ConversationStore(args.db)
         if args.command == "list":
-            filters = Filters(args.since, args.until, args.fallback, args.red_flag, args.low_confidence, args.gave_up)
+            filters = Filters(args.since, args.until, args.fallback, args.red_flag, args.low_confidence, args.gave_up,
+                              args.repeated)
             threshold = args.low_confidence or DEFAULT_LOW_CONFIDENCE
             idle = timedelta(minutes=args.idle_minutes)
             shown = 0

@@ -6,6 +6,7 @@ are unit-testable and the same for SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, Dict, List, Sequence
@@ -55,6 +56,8 @@ class Review:
     lowest_confidence: float | None
     gave_up: bool
     gave_up_reason: str | None
+    repeated_question: str | None = None  # a question HipGuide asked in consecutive turns
+    repeats: int = 0
 
     def low_confidence(self, threshold: float = DEFAULT_LOW_CONFIDENCE) -> bool:
         return self.lowest_confidence is not None and self.lowest_confidence < threshold
@@ -69,6 +72,8 @@ class Review:
             names.append(f"low confidence {self.lowest_confidence:.2f}")
         if self.gave_up:
             names.append("gave up")
+        if self.repeats:
+            names.append(f"asked again x{self.repeats}")
         if self.assessed:
             names.append("assessed")
         return names
@@ -123,8 +128,22 @@ def review(sender_id: str, events: Sequence[Dict[str, Any]], now: datetime | Non
     started = datetime.fromtimestamp(events[0]["timestamp"], tz=timezone.utc) if events else datetime.now(timezone.utc)
     last = datetime.fromtimestamp(events[-1]["timestamp"], tz=timezone.utc) if events else started
     gave_up, reason = _gave_up(turns, active_form, assessed, red_flags, last, now, idle)
+    question, repeats = _repeated_question(turns)
     return Review(sender_id, started, last, turns, opening, fallback, red_flags, slots.get("triage_level"),
-                  assessed, min(confidences) if confidences else None, gave_up, reason)
+                  assessed, min(confidences) if confidences else None, gave_up, reason, question, repeats)
+
+
+def _repeated_question(turns: List[Turn]) -> tuple:
+    """The question HipGuide asked again right after the person answered it (the answer was
+    not understood), and how many times in all such repeats happened."""
+    repeats, question = 0, None
+    for previous, current in itertools.pairwise(turns):
+        asked = {r for r in previous.replies if r.rstrip().endswith(("?", ":"))}
+        again = [r for r in current.replies if r in asked]
+        if again:
+            repeats += 1
+            question = question or again[0]
+    return question, repeats
 
 
 def _gave_up(turns: List[Turn], active_form: str | None, assessed: bool, red_flags: List[str],
@@ -150,6 +169,7 @@ class Filters:
     red_flag: bool = False
     low_confidence: float | None = None
     gave_up: bool = False
+    repeated: bool = False
 
     def match(self, item: Review) -> bool:
         if self.since and item.last < self.since:
@@ -161,5 +181,7 @@ class Filters:
         if self.red_flag and not item.red_flags:
             return False
         if self.low_confidence is not None and not item.low_confidence(self.low_confidence):
+            return False
+        if self.repeated and not item.repeats:
             return False
         return not (self.gave_up and not item.gave_up)

@@ -112,3 +112,17 @@ def test_transcript_and_nlu_export_show_the_predictions_but_never_the_sender_id(
     exported = nlu_yaml(item)
     assert "intent: nlu_fallback" in exported and "predicted_confidence: 0.52" in exported
     assert sender not in lines and sender not in exported and conversation_label(sender) in exported
+
+
+def test_a_question_asked_again_after_an_answer_is_flagged() -> None:
+    where = "Where exactly does it hurt? If you can, point to it:"
+    events = [*start(), user("it aches at the front", "describe_symptoms", 0.99, T0 + 1), bot(where, T0 + 1),
+              user("the left one", "describe_symptoms", 0.99, T0 + 2), bot(where, T0 + 2),
+              user("I'm 29", "describe_symptoms", 0.99, T0 + 3), bot(where, T0 + 3),
+              user("groin", "describe_symptoms", 0.99, T0 + 4), bot("Which side is it?", T0 + 4)]
+    item = review("r", events)
+    assert (item.repeated_question, item.repeats) == (where, 2)
+    assert "asked again x2" in item.flags() and Filters(repeated=True).match(item)
+    fine = review("f", [*start(), user("hi", "greet", 0.99, T0 + 1), bot("Hi, tell me about it.", T0 + 1),
+                        user("hip hurts", "describe_symptoms", 0.99, T0 + 2), bot(where, T0 + 2)])
+    assert fine.repeats == 0 and not Filters(repeated=True).match(fine)
