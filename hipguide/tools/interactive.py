@@ -24,7 +24,7 @@ RUN_DIR = PROJECT_ROOT / "var" / "interactive"
 
 def command(model: Path, endpoints: Path, port: int) -> List[str]:
     return [sys.executable, "-m", "hipguide_rasa.interactive", "--model", str(model), "--endpoints", str(endpoints),
-            "--port", str(port), "--skip-visualization", "--e2e"]
+            "--port", str(port), "--skip-visualization"]
 
 
 def environment() -> dict:
