@@ -47,3 +47,21 @@ def test_offsets_point_at_the_mention(spacy_model) -> None:  # type: ignore[no-u
                              for e in extractor.extract(text, spacy_model)}
     assert spans["groin"] == "GROIN"
     assert spans["sprinting"] == "sprinting"
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("I'm a 45 year old woman and my hip aches", {("risk_factor", "female", None)}),
+    ("I'm a woman of 47", {("risk_factor", "female", None)}),
+    ("as a man in my fifties", {("risk_factor", "male", None)}),
+    ("I'm a 31-year-old man with groin pain", {("risk_factor", "male", None)}),
+    ("male, 52", {("risk_factor", "male", None)}),
+])
+def test_the_persons_own_sex_is_found(extract, text: str, expected: Set) -> None:  # type: ignore[no-untyped-def]
+    found = extract(text)
+    assert expected <= found, f"missing {expected - found}; got {found}"
+
+
+@pytest.mark.parametrize("text", ["idk man", "oh boy, it hurts", "my wife says I should rest",
+                                  "my husband thinks it's my back", "the guy at the gym said stretch it"])
+def test_someone_elses_sex_or_slang_is_not_a_risk_factor(extract, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert not {e for e in extract(text) if e[0] == "risk_factor" and e[1] in ("male", "female")}
