@@ -5,6 +5,7 @@
     hipguide-review show <conversation>      annotated transcript
     hipguide-review story <conversation>     write review/stories/<date>-<conversation>.yml
     hipguide-review nlu <conversation>       write review/nlu/<date>-<conversation>.yml
+    hipguide-review serve [--port 5077]      the same as a web page on 127.0.0.1
 
 <conversation> is the 10-character name `list` prints (or the start of a sender id). The
 tracker store is TRACKER_STORE_URL, or var/tracker.db, or --db.
@@ -65,6 +66,9 @@ def parser() -> argparse.ArgumentParser:
     listing.add_argument("--idle-minutes", type=float, default=DEFAULT_IDLE.total_seconds() / 60,
                          help="silence after which an unanswered question counts as giving up (default 30)")
     listing.add_argument("--limit", type=int, default=50, help="show at most this many (default 50)")
+    serving = commands.add_parser("serve", help="the same as a small web page on 127.0.0.1 (Ctrl-C stops it)")
+    serving.add_argument("--port", type=int, default=5077)
+    serving.add_argument("--out", type=Path, help="folder for exports (default review/stories and review/nlu)")
     for name, text in (("show", "an annotated transcript: intents, confidence, entities, slots, actions"),
                        ("story", "export as a test story into review/stories/"),
                        ("nlu", "export the messages as NLU examples with the predicted intents into review/nlu/")):
@@ -163,6 +167,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         store = ConversationStore(args.db)
+        if args.command == "serve":
+            from hipguide_rasa.review.web import serve
+
+            server = serve(store, args.port, args.out)
+            print(f"review page: http://127.0.0.1:{server.server_address[1]}/  (Ctrl-C stops it)", flush=True)
+            try:
+                server.serve_forever()
+            except KeyboardInterrupt:
+                pass
+            finally:
+                server.server_close()
+            return 0
         if args.command == "list":
             filters = Filters(args.since, args.until, args.fallback, args.red_flag, args.low_confidence, args.gave_up,
                               args.repeated)

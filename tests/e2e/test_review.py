@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import urllib.error
+import urllib.request
 import uuid
 from pathlib import Path
 from typing import Dict, List
@@ -17,6 +20,7 @@ from hipguide_rasa.review.export import conversation_label
 
 pytestmark = pytest.mark.servers
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = PROJECT_ROOT / "tests" / "screenshots"
 FALLBACK_CANDIDATES = ("what", "thing", "yes no", "the")
 
 
@@ -34,7 +38,8 @@ def texts(replies: List[dict]) -> str:
 @pytest.fixture(scope="module")
 def talked(assistant) -> Dict[str, str]:  # type: ignore[no-untyped-def]
     """Four people, each a different reason to review a conversation."""
-    senders = {kind: f"review-{kind}-{uuid.uuid4().hex[:8]}" for kind in ("flag", "fallback", "left", "done")}
+    senders = {kind: f"review-{kind}-{uuid.uuid4().hex[:8]}" for kind in ("flag", "fallback", "left", "done", "xss")}
+    assistant.say(senders["xss"], "<script>document.title='pwned'</script> my hip <b>hurts</b>")
     assistant.say(senders["flag"], "my lower back and buttock hurt")
     assert "emergency department now" in texts(assistant.say(senders["flag"], "I feel numb when I wipe"))
     for vague in FALLBACK_CANDIDATES:  # messages the NLU is not sure about
@@ -148,3 +153,71 @@ def test_unknown_conversation_and_missing_store_are_clear_errors(assistant, caps
     (tmp_path / "empty.db").touch()
     assert main(["--db", f"sqlite:///{tmp_path / 'empty.db'}", "list"]) == 1
     assert "has no 'events' table" in capsys.readouterr().err
+
+
+@pytest.fixture()
+def review_page(assistant, tmp_path):  # type: ignore[no-untyped-def]
+    from hipguide_rasa.review.store import ConversationStore
+    from hipguide_rasa.review.web import serve
+
+    server = serve(ConversationStore(f"sqlite:///{assistant.tracker_db}"), 0, out=tmp_path / "exports")
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_the_review_page_in_a_browser(browser, review_page, talked, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    names = {kind: conversation_label(sender) for kind, sender in talked.items()}
+    page = browser.new_page()
+    try:
+        response = page.goto(review_page + "/")
+        assert "script-src" not in response.headers["content-security-policy"]  # no script may run at all
+        assert "default-src 'none'" in response.headers["content-security-policy"]
+        assert page.locator(f"a:text('{names['flag']}')").count() == 1
+        page.check("input[name=red_flag]")
+        page.click("button:text('Show')")
+        SCREENSHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "review-list-desktop.png"), full_page=True)
+        listed = page.locator("tbody tr td:first-child a").all_inner_texts()
+        assert names["flag"] in listed and names["done"] not in listed and names["fallback"] not in listed
+        assert "red flag RF4" in page.inner_text("tbody")
+        page.click(f"a:text('{names['flag']}')")
+        text = page.inner_text("body")
+        assert "person: I feel numb when I wipe" in text and "symptom=saddle_numbness" in text
+        assert "triage_level='emergency'" in text and "emergency department now" in text
+        assert talked["flag"] not in page.content()
+        page.click("button:text('Export as a test story')")
+        assert "Wrote" in page.inner_text(".notice")
+        (exported,) = (tmp_path / "exports").glob("*.yml")
+        assert names["flag"] in exported.name and yaml.safe_load(exported.read_text())["stories"]
+        page.go_back()
+        page.click("button:text('Export as a test story')")  # never overwrites a trainer's edits
+        assert "exists already" in page.inner_text(".error")
+        # a message from the public is shown as text, never run or parsed as HTML
+        page.goto(f"{review_page}/c/{names['xss']}")
+        assert "<script>document.title='pwned'</script> my hip <b>hurts</b>" in page.inner_text("body")
+        assert page.title() != "pwned" and page.locator("b:text('hurts')").count() == 0
+        page.set_viewport_size({"width": 390, "height": 844})
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling on a phone
+        page.screenshot(path=str(SCREENSHOTS / "review-conversation-mobile.png"), full_page=True)
+    finally:
+        page.close()
+
+
+def test_the_review_page_refuses_bad_requests(review_page, talked) -> None:  # type: ignore[no-untyped-def]
+    def status(url: str, data: bytes | None = None) -> int:
+        try:
+            with urllib.request.urlopen(urllib.request.Request(url, data=data), timeout=30) as response:
+                return int(response.status)
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    label = conversation_label(talked["done"])
+    assert status(f"{review_page}/?since=yesterday-ish") == 400
+    assert status(f"{review_page}/?low_confidence=high") == 400
+    assert status(f"{review_page}/c/0000000000") == 404
+    assert status(f"{review_page}/etc/passwd") == 404
+    assert status(f"{review_page}/c/{label}/export", b"kind=story&token=forged") == 403  # another site's form
+    assert status(f"{review_page}/c/{label}/export", b"x" * 20_000) == 404

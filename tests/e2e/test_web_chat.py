@@ -4,33 +4,14 @@ are written to tests/screenshots/ (git-ignored)."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
-from typing import Iterator, List
+from typing import List
 
 import pytest
 
 pytestmark = pytest.mark.servers
 
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-# Chromium's own background traffic is switched off: the page must make no request but ours.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
-                 "--disable-background-networking", "--disable-component-update"]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is missing: `make test` installs it (make browser)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
 def bot_texts(page) -> List[str]:  # type: ignore[no-untyped-def]
     return [text for text in page.locator(".message.bot .text").all_inner_texts()]
 
