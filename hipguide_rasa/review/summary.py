@@ -138,6 +138,8 @@ def _repeated_question(turns: List[Turn]) -> tuple:
     not understood), and how many times in all such repeats happened."""
     repeats, question = 0, None
     for previous, current in itertools.pairwise(turns):
+        if any(name == "red_flags" for name, _ in current.slots):
+            continue  # a red flag was announced first; asking the open question again is intended
         asked = {r for r in previous.replies if r.rstrip().endswith(("?", ":"))}
         again = [r for r in current.replies if r in asked]
         if again:

@@ -126,3 +126,12 @@ def test_a_question_asked_again_after_an_answer_is_flagged() -> None:
     fine = review("f", [*start(), user("hi", "greet", 0.99, T0 + 1), bot("Hi, tell me about it.", T0 + 1),
                         user("hip hurts", "describe_symptoms", 0.99, T0 + 2), bot(where, T0 + 2)])
     assert fine.repeats == 0 and not Filters(repeated=True).match(fine)
+
+
+def test_asking_again_after_announcing_a_red_flag_is_not_flagged() -> None:
+    side = "Which side is it?"
+    events = [*start(), user("my lower back and buttock hurt", "describe_symptoms", 0.99, T0 + 1), bot(side, T0 + 1),
+              user("I feel numb when I wipe", "describe_symptoms", 0.97, T0 + 2),
+              slot("red_flags", ["RF4"], T0 + 2), bot("Please go to an emergency department now.", T0 + 2),
+              bot(side, T0 + 2)]
+    assert review("rf", events).repeats == 0
