@@ -18,11 +18,18 @@ import re
 import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Dict, List, Sequence
+from typing import Any, Dict, List, Sequence
 
 from hipguide_rasa.review.export import PROJECT_ROOT, REVIEW_DIR, conversation_label, file_stem, nlu_yaml, story_yaml
 from hipguide_rasa.review.store import ConversationStore, StoredConversation, StoreError
-from hipguide_rasa.review.summary import DEFAULT_IDLE, DEFAULT_LOW_CONFIDENCE, Filters, Review, review
+from hipguide_rasa.review.summary import (
+    DEFAULT_IDLE,
+    DEFAULT_LOW_CONFIDENCE,
+    Filters,
+    Review,
+    review,
+    turn_changes,
+)
 
 RELATIVE = re.compile(r"^(\d+)([dhm])$")
 
@@ -103,33 +110,16 @@ def _value(value: object) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-BOOKKEEPING = frozenset({"requested_slot", "pending_question", "asked_questions", "followup_answer",
-                         "questions_needed", "findings"})
-
-
-def slot_lines(turn_slots: List[tuple], known: Dict[str, Dict[str, object]]) -> List[str]:
-    """What a turn changed: new or changed findings, other slots whose value changed, and the
-    question asked next. ``known`` carries findings and slot values over from earlier turns."""
-    final: Dict[str, object] = {}
-    for name, value in turn_slots:
-        final[name] = value
-    findings, slots = known.setdefault("findings", {}), known.setdefault("slots", {})
+def slot_lines(turn_slots: List[tuple], known: Dict[str, Any]) -> List[str]:
+    """The transcript lines for what a turn changed (see summary.turn_changes)."""
+    changes = turn_changes(turn_slots, known)
     lines = []
-    stated = final.get("findings")
-    if isinstance(stated, dict):
-        changed = [f"{k} {v}" for k, v in stated.items() if findings.get(k) != v]
-        findings.clear()
-        findings.update(stated)
-        if changed:
-            lines.append("findings: " + ", ".join(changed))
-    others = [f"{name}={_value(value)}" for name, value in final.items()
-              if name not in BOOKKEEPING and slots.get(name, object()) != value]
-    slots.update({name: value for name, value in final.items() if name not in BOOKKEEPING})
-    if others:
-        lines.append("slots: " + ", ".join(others))
-    asks = final.get("pending_question") or final.get("requested_slot")
-    if asks and asks != "followup_answer":
-        lines.append(f"asks: {asks}")
+    if changes.findings:
+        lines.append("findings: " + ", ".join(changes.findings))
+    if changes.slots:
+        lines.append("slots: " + ", ".join(f"{name}={_value(value)}" for name, value in changes.slots))
+    if changes.asks:
+        lines.append(f"asks: {changes.asks}")
     return lines
 
 
@@ -144,7 +134,7 @@ def transcript(item: Review, threshold: float) -> List[str]:
     lines.append("")
     for reply in item.opening_replies:
         lines.append(f"           hipguide: {reply}")
-    known: Dict[str, Dict[str, object]] = {}
+    known: Dict[str, Any] = {}
     for number, turn in enumerate(item.turns, start=1):
         lines.append(f"[{number:>2}] {turn.time:%H:%M:%S} person: {turn.text}")
         confidence = f"{turn.confidence:.2f}" if turn.confidence is not None else "?"

@@ -163,6 +163,39 @@ def _gave_up(turns: List[Turn], active_form: str | None, assessed: bool, red_fla
     return False, None
 
 
+# Slots that only steer the forms; the transcript shows "asks" and the findings instead.
+BOOKKEEPING = frozenset({"requested_slot", "pending_question", "asked_questions", "followup_answer",
+                         "questions_needed", "findings"})
+
+
+@dataclass
+class TurnChanges:
+    findings: List[str]  # "clicking present", for findings new or changed in this turn
+    slots: List[tuple]  # (name, value) of the other slots whose value changed
+    asks: str | None  # the slot or follow-up question asked next
+
+
+def turn_changes(turn_slots: List[tuple], known: Dict[str, Any]) -> TurnChanges:
+    """What one turn changed. ``known`` carries findings and slot values from earlier turns
+    (pass the same dict for every turn of a conversation, in order)."""
+    final = dict(turn_slots)
+    findings, slots = known.setdefault("findings", {}), known.setdefault("slots", {})
+    changed_findings: List[str] = []
+    stated = final.get("findings")
+    if isinstance(stated, dict):
+        changed_findings = [f"{k} {v}" for k, v in stated.items() if findings.get(k) != v]
+        findings.clear()
+        findings.update(stated)
+    changed = [(name, value) for name, value in final.items()
+               if name not in BOOKKEEPING and slots.get(name, _UNSET) != value]
+    slots.update({name: value for name, value in final.items() if name not in BOOKKEEPING})
+    asks = final.get("pending_question") or final.get("requested_slot")
+    return TurnChanges(changed_findings, changed, str(asks) if asks and asks != "followup_answer" else None)
+
+
+_UNSET = object()
+
+
 @dataclass(frozen=True)
 class Filters:
     since: datetime | None = None

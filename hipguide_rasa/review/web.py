@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Dict, List, Tuple
+from typing import Any, Dict, List, Tuple
 from urllib.parse import parse_qs, urlsplit
 
-from hipguide_rasa.review.__main__ import BOOKKEEPING, _until, moment
+from hipguide_rasa.review.__main__ import _until, moment
 from hipguide_rasa.review.export import PROJECT_ROOT, REVIEW_DIR, conversation_label, file_stem, nlu_yaml, story_yaml
 from hipguide_rasa.review.store import ConversationStore, StoredConversation
-from hipguide_rasa.review.summary import DEFAULT_LOW_CONFIDENCE, Filters, Review, review
+from hipguide_rasa.review.summary import DEFAULT_LOW_CONFIDENCE, Filters, Review, review, turn_changes
 
 PAGE = string.Template((Path(__file__).parent / "templates" / "page.html").read_text(encoding="utf-8"))
 CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'"
@@ -90,7 +90,7 @@ class ReviewSite:
             '<button name="kind" value="story">Export as a test story</button> '
             '<button name="kind" value="nlu">Export the messages as NLU examples</button></form>')
         parts += [f'<div class="bot">{e(reply)}</div>' for reply in item.opening_replies]
-        known: Dict[str, object] = {}
+        known: Dict[str, Any] = {}
         for number, turn in enumerate(item.turns, start=1):
             confidence = f"{turn.confidence:.2f}" if turn.confidence is not None else "?"
             low = (turn.confidence is not None and turn.confidence < DEFAULT_LOW_CONFIDENCE
@@ -161,25 +161,15 @@ class ReviewSite:
         return "".join(chips) or "-"
 
     @staticmethod
-    def slot_changes(turn_slots: List[tuple], known: Dict[str, object]) -> List[str]:
-        final = dict(turn_slots)
+    def slot_changes(turn_slots: List[tuple], known: Dict[str, Any]) -> List[str]:
+        changes = turn_changes(turn_slots, known)
         lines = []
-        findings = final.get("findings")
-        if isinstance(findings, dict):
-            before = known.get("findings") or {}
-            assert isinstance(before, dict)
-            changed = [f"{k} {v}" for k, v in findings.items() if before.get(k) != v]
-            known["findings"] = dict(findings)
-            if changed:
-                lines.append(f"<b>findings</b> {e(', '.join(changed))}")
-        others = [f"{name}={value!r}" for name, value in final.items()
-                  if name not in BOOKKEEPING and known.get(name, object()) != value]
-        known.update({name: value for name, value in final.items() if name not in BOOKKEEPING})
-        if others:
-            lines.append(f"<b>slots</b> {e(', '.join(others))}")
-        asks = final.get("pending_question") or final.get("requested_slot")
-        if asks and asks != "followup_answer":
-            lines.append(f"<b>asks</b> {e(str(asks))}")
+        if changes.findings:
+            lines.append(f"<b>findings</b> {e(', '.join(changes.findings))}")
+        if changes.slots:
+            lines.append(f"<b>slots</b> {e(', '.join(f'{name}={value!r}' for name, value in changes.slots))}")
+        if changes.asks:
+            lines.append(f"<b>asks</b> {e(changes.asks)}")
         return lines
 
     def find(self, label: str) -> StoredConversation:
