@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Dict, List, Mapping
+from typing import Any, Dict, List, Mapping, Sequence
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -88,3 +88,26 @@ def keep_form_going(events: List[EventType], tracker: Tracker) -> List[EventType
     if not answered and findings_from_entities(tracker.latest_message.get("entities", [])):
         return [*events, SlotSet("findings", tracker.get_slot("findings"))]
     return events
+
+
+def answers_to(events: Sequence[Mapping[str, Any]], slot: str, form: str) -> int:
+    """How many of the person's latest messages in a row ``form`` took while it asked for
+    ``slot``, the message being handled now included: the answers that did not fill it."""
+    requested: str | None = None
+    turns: List[tuple] = []  # (slot asked when the message came, whether the form ran on it)
+    for event in events:
+        kind = event.get("event")
+        if kind == "slot" and event.get("name") == "requested_slot":
+            requested = event.get("value")
+        elif kind == "active_loop" and event.get("name") is None:
+            requested = None
+        elif kind == "user":
+            turns.append((requested, False))
+        elif kind == "action" and event.get("name") == form and turns:
+            turns[-1] = (turns[-1][0], True)
+    count = 0
+    for index, (asked, ran) in enumerate(reversed(turns)):
+        if asked != slot or not (ran or index == 0):  # the current message: the form is running now
+            break
+        count += 1
+    return count

@@ -10,10 +10,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.conversation_state import keep_form_going
+from actions.conversation_state import answers_to, keep_form_going
 from hipguide.reasoning.findings import AGE_NOT_GIVEN, DURATION_NOT_GIVEN
 
 SKIP_INTENTS = {"unsure", "deny"}
+# After this many answers that did not fill the question, go on without it rather than ask
+# the same words again (a person may not know the word HipGuide listens for).
+MAX_TRIES = 2
 # What an intake slot holds when the person is not sure or would rather not say.
 NOT_GIVEN: Dict[str, Any] = {
     "pain_location": "unknown",
@@ -42,8 +45,12 @@ class ValidateIntakeForm(FormValidationAction):
         requested = tracker.get_slot("requested_slot")
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         already = any(e.get("event") == "slot" and e.get("name") == requested for e in events)
-        if requested in NOT_GIVEN and intent in SKIP_INTENTS and not already:
-            events.append(SlotSet(requested, NOT_GIVEN[requested]))
+        if requested in NOT_GIVEN and not already:
+            if intent in SKIP_INTENTS:
+                events.append(SlotSet(requested, NOT_GIVEN[requested]))
+            elif answers_to(tracker.events, requested, "intake_form") >= MAX_TRIES:
+                dispatcher.utter_message(response="utter_intake_going_on")
+                events.append(SlotSet(requested, NOT_GIVEN[requested]))
         return events
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,

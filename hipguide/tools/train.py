@@ -70,7 +70,7 @@ def changes(old: Dict[str, str], new: Dict[str, str]) -> List[str]:
 def what_retrains(changed: List[str]) -> str:
     names = [line.split(":", 1)[1].strip() for line in changed]
     if any(n in ("config.yml", "domain.yml") for n in names):
-        return "the configuration or domain changed: most components train again"
+        return "config.yml or domain.yml changed: the components that depend on them train again"
     parts = []
     if any(n.startswith("data/nlu") for n in names):
         parts.append("NLU examples changed: the intent classifier trains again")

@@ -173,3 +173,18 @@ def test_not_sure_in_the_intake_is_accepted_and_not_asked_again(assistant) -> No
     slots = assistant.tracker(sender)["slots"]
     assert slots["pain_location"] == "unknown"
     assert "unknown" not in slots["findings"]  # "not sure" is never a finding
+
+
+def test_a_question_not_answered_twice_is_left_for_later_not_repeated(assistant) -> None:  # type: ignore[no-untyped-def]
+    """Found reviewing a stored conversation: the location was asked five times in a row."""
+    sender = f"going-on-{uuid.uuid4().hex[:8]}"
+    assert "Where exactly does it hurt" in texts(assistant.say(sender, "it aches at the front"))
+    assert "Where exactly does it hurt" in texts(assistant.say(sender, "the left one"))  # once more
+    third = texts(assistant.say(sender, "it came on gradually over two months"))
+    assert "couldn't tell that from your answers" in third
+    assert "Where exactly does it hurt" not in third and "What makes it worse" in third  # the next question
+    slots = assistant.tracker(sender)["slots"]
+    assert (slots["pain_location"], slots["side"], slots["onset"]) == ("unknown", "left", "gradual")
+    assert "How old are you" in texts(assistant.say(sender, "running"))
+    final = answer_no_until_assessed(assistant, sender, assistant.say(sender, "I'm 29"))
+    assert "not a diagnosis" in final  # the location is then asked as yes/no questions, once each
