@@ -26,6 +26,8 @@ import time
 from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
+from hipguide.tools.servers import project_environment
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 COMPARE_DIR = PROJECT_ROOT / "var" / "compare"
 
@@ -47,17 +49,13 @@ def git(*args: str) -> str:
     return subprocess.run(["git", *args], cwd=PROJECT_ROOT, check=True, capture_output=True, text=True).stdout.strip()
 
 
-def environment(code: Path) -> Dict[str, str]:
-    return {**os.environ, "PYTHONPATH": str(code), "RASA_TELEMETRY_ENABLED": "false",
-            "TF_CPP_MIN_LOG_LEVEL": "2", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
-
-
 def step(title: str, command: List[str], cwd: Path, code: Path, log: Path, ok: Tuple[int, ...] = (0,)) -> None:
     """Run one step quietly (its output goes to ``log``); stop with the log's tail on failure.
     The evaluations exit 1 when a figure is below its target, which is a result, not a failure."""
     print(f"  {title} ...", flush=True)
     with log.open("a") as out:
-        completed = subprocess.run(command, cwd=cwd, env=environment(code), stdout=out, stderr=subprocess.STDOUT)
+        completed = subprocess.run(command, cwd=cwd, env=project_environment(code), stdout=out,
+                                   stderr=subprocess.STDOUT)
     if completed.returncode not in ok:
         tail = "\n".join(log.read_text(errors="replace").splitlines()[-25:])
         raise RuntimeError(f"{title} failed (exit {completed.returncode}); the end of {log}:\n{tail}")
@@ -83,7 +81,7 @@ def prepare_base(folder: Path, log: Path) -> Path:
     step("before: condition database", [python, "-m", "hipguide.knowledge.build"], folder, folder, log)
     step("before: spaCy pipeline", [python, "-m", "hipguide.language.build_spacy"], folder, folder, log)
     model_name = Path(subprocess.run([python, "-m", "hipguide.tools.train", "--print-path"], cwd=folder,
-                                     env=environment(folder), check=True, capture_output=True,
+                                     env=project_environment(folder), check=True, capture_output=True,
                                      text=True).stdout.strip()).name
     shared = PROJECT_ROOT / "models" / model_name
     target = folder / "models" / model_name
@@ -125,23 +123,29 @@ def measure(label: str, model: Path, cwd: Path, project: Path | None, out: Path,
     return result
 
 
+UNSAFE = "WORSE: MUST NOT MERGE"
+
+
 def verdict(key: str, higher_better: bool, before: float, after: float) -> str:
     if abs(after - before) < 1e-9:
         return "same"
     better = (after > before) == higher_better
     if not better and key in SAFETY:
-        return "WORSE: MUST NOT MERGE"
+        return UNSAFE
     return "better" if better else "worse"
 
 
-def table(before: Dict[str, Any], after: Dict[str, Any], figures: List[Tuple[str, str, bool, str]]) -> List[str]:
+def rows(before: Dict[str, Any], after: Dict[str, Any],
+         figures: List[Tuple[str, str, bool, str]]) -> List[Tuple[str, str, str, str]]:
+    """(label, before, after, verdict) for each figure both sides measured."""
+    return [(label, fmt.format(float(before[key])), fmt.format(float(after[key])),
+             verdict(key, higher, float(before[key]), float(after[key])))
+            for label, key, higher, fmt in figures if key in before and key in after]
+
+
+def table(measured: List[Tuple[str, str, str, str]]) -> List[str]:
     lines = [f"{'figure':<36}{'before':>10}{'after':>10}   change", "-" * 72]
-    for label, key, higher, fmt in figures:
-        if key not in before or key not in after:
-            continue
-        b, a = float(before[key]), float(after[key])
-        lines.append(f"{label:<36}{fmt.format(b):>10}{fmt.format(a):>10}   {verdict(key, higher, b, a)}")
-    return lines
+    return lines + [f"{label:<36}{b:>10}{a:>10}   {change}" for label, b, a, change in measured]
 
 
 def differences(before: Dict[str, Any], after: Dict[str, Any]) -> List[str]:
@@ -161,17 +165,14 @@ def differences(before: Dict[str, Any], after: Dict[str, Any]) -> List[str]:
 
 
 def report(base: str, before: Dict[str, Any], after: Dict[str, Any]) -> Tuple[str, bool]:
-    lines = [f"Before: {base}   After: your working tree", "", "Held-out NLU (tests/nlu)"]
-    lines += table(before, after, NLU_FIGURES)
+    nlu, dialogue = rows(before, after, NLU_FIGURES), rows(before, after, DIALOGUE_FIGURES)
+    lines = [f"Before: {base}   After: your working tree", "", "Held-out NLU (tests/nlu)", *table(nlu)]
     if "top1" in after:
-        lines += ["", "Simulated patients (tests/dialogue/cases.yml)"]
-        lines += table(before, after, DIALOGUE_FIGURES)
+        lines += ["", "Simulated patients (tests/dialogue/cases.yml)", *table(dialogue)]
     changed = differences(before, after)
     lines += ["", "What changed:" if changed else "No held-out message or patient case changed its result."]
     lines += changed
-    unsafe = any(v == "WORSE: MUST NOT MERGE" for v in
-                 (verdict(k, h, float(before[k]), float(after[k])) for _, k, h, _ in NLU_FIGURES + DIALOGUE_FIGURES
-                  if k in before and k in after))
+    unsafe = any(change == UNSAFE for *_, change in nlu + dialogue)
     if unsafe:
         lines += ["", "A safety figure got worse: this change must not be merged as it is."]
     return "\n".join(lines), unsafe

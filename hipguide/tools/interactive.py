@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import List
 
-from hipguide.tools.servers import Servers, StartupError, write_endpoints
+from hipguide.tools.servers import Servers, StartupError, project_environment, write_endpoints
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 RUN_DIR = PROJECT_ROOT / "var" / "interactive"
@@ -28,10 +28,9 @@ def command(model: Path, endpoints: Path, port: int) -> List[str]:
 
 
 def environment() -> dict:
-    return {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "RASA_TELEMETRY_ENABLED": "false",
-            "TF_CPP_MIN_LOG_LEVEL": "2", "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-            "TRACKER_STORE_URL": os.environ.get("HIPGUIDE_INTERACTIVE_TRACKER_STORE_URL",
-                                                f"sqlite:///{RUN_DIR / 'tracker.db'}")}
+    """Interactive conversations go to their own tracker store, apart from real ones."""
+    return project_environment(extra={"TRACKER_STORE_URL": os.environ.get(
+        "HIPGUIDE_INTERACTIVE_TRACKER_STORE_URL", f"sqlite:///{RUN_DIR / 'tracker.db'}")})
 
 
 def _stop(_signum: int, _frame: object) -> None:

@@ -9,7 +9,6 @@ predictions that differed, to results/failed_test_stories.yml.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import shutil
 import subprocess
@@ -28,7 +27,7 @@ def story_files(root: Path = PROJECT_ROOT) -> List[Path]:
 def replay(model: Path, out: Path, root: Path = PROJECT_ROOT,
            files: List[Path] | None = None) -> subprocess.CompletedProcess:
     """``rasa test core`` on all story files (or ``files``) together, copied into one folder."""
-    from hipguide.tools.servers import rasa_executable
+    from hipguide.tools.servers import project_environment, rasa_executable
 
     with tempfile.TemporaryDirectory() as folder:
         for index, path in enumerate(files or story_files(root)):
@@ -37,7 +36,7 @@ def replay(model: Path, out: Path, root: Path = PROJECT_ROOT,
             [rasa_executable(), "test", "core", "--stories", folder, "--fail-on-prediction-errors",
              "--model", str(model), "--out", str(out)],
             cwd=root, capture_output=True, text=True, timeout=1800,
-            env={**os.environ, "PYTHONPATH": str(root), "RASA_TELEMETRY_ENABLED": "false"},
+            env=project_environment(root),
         )
 
 
@@ -45,7 +44,9 @@ def summary(output: str) -> List[str]:
     """Rasa's own evaluation lines: stories and actions predicted correctly."""
     wanted = re.compile(r"(Evaluation Results on (CONVERSATION|END-TO-END|ACTION) level|Correct:|F1-Score)",
                         re.IGNORECASE)
-    return [re.sub(r"\x1b\[[0-9;]*m", "", line.split(" - ", 1)[-1]).strip()
+    from hipguide.tools.validate import ANSI
+
+    return [ANSI.sub("", line.split(" - ", 1)[-1]).strip()
             for line in output.splitlines() if wanted.search(line)]
 
 

@@ -31,6 +31,18 @@ def rasa_executable() -> str:
     return str(Path(sys.executable).with_name("rasa"))
 
 
+def project_environment(project_dir: Path = PROJECT_ROOT, extra: Dict[str, str] | None = None) -> Dict[str, str]:
+    """The environment of a Rasa or HipGuide child process: os.environ plus ``extra``, the
+    project's code first on PYTHONPATH, and Rasa telemetry, TensorFlow's and SQLAlchemy's
+    chatter off unless they are set."""
+    env = {**os.environ, **(extra or {})}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(project_dir), env.get("PYTHONPATH")]))
+    env.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+    return env
+
+
 class StartupError(RuntimeError):
     """A server did not become ready; the message carries the tail of its log."""
 
@@ -97,11 +109,7 @@ class Servers:
         return f"http://127.0.0.1:{self.rasa_port}/webhooks/rest/webhook"
 
     def _environment(self) -> Dict[str, str]:
-        env = {**os.environ, **self.env}
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(self.project_dir), env.get("PYTHONPATH")]))
-        env.setdefault("RASA_TELEMETRY_ENABLED", "false")
-        env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-        env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+        env = project_environment(self.project_dir, self.env)
         # rasa_sdk binds the action server to SANIC_HOST, 0.0.0.0 unless told: keep it on loopback.
         env.setdefault("SANIC_HOST", env.get("HIPGUIDE_ACTION_HOST", "127.0.0.1"))
         return env

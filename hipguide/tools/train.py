@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import re
 import subprocess
 import sys
@@ -126,7 +125,7 @@ class Progress:
 
 
 def run_rasa_train(target: Path, root: Path, log_path: Path) -> Progress:
-    from hipguide.tools.servers import rasa_executable
+    from hipguide.tools.servers import project_environment, rasa_executable
 
     log_path.parent.mkdir(parents=True, exist_ok=True)
     progress = Progress()
@@ -134,7 +133,7 @@ def run_rasa_train(target: Path, root: Path, log_path: Path) -> Progress:
         process = subprocess.Popen(
             [rasa_executable(), "train", "--fixed-model-name", target.name[: -len(".tar.gz")],
              "--out", str(target.parent)],
-            cwd=root, env={**os.environ, "PYTHONPATH": str(root), "RASA_TELEMETRY_ENABLED": "false"},
+            cwd=root, env=project_environment(root),
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1,
         )
         assert process.stdout is not None

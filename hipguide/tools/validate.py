@@ -12,7 +12,6 @@ Every step runs even when an earlier one fails, so one run lists every problem.
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -51,7 +50,9 @@ def steps() -> List[Tuple[str, List[str]]]:
 
 
 def main(argv: List[str] | None = None) -> int:
-    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "RASA_TELEMETRY_ENABLED": "false"}
+    from hipguide.tools.servers import project_environment
+
+    env = project_environment()
     results = []
     for number, (name, command) in enumerate(steps(), start=1):
         print(f"[{number}/4] {name} ...", flush=True)

@@ -20,13 +20,14 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Dict, List, Sequence
 
-from hipguide_rasa.review.export import PROJECT_ROOT, REVIEW_DIR, conversation_label, file_stem, nlu_yaml, story_yaml
-from hipguide_rasa.review.store import ConversationStore, StoredConversation, StoreError
+from hipguide_rasa.review.export import PROJECT_ROOT, conversation_label, nlu_yaml, shown, story_yaml, write_export
+from hipguide_rasa.review.store import ConversationStore, StoreError
 from hipguide_rasa.review.summary import (
     DEFAULT_IDLE,
     DEFAULT_LOW_CONFIDENCE,
     Filters,
     Review,
+    entity_text,
     review,
     turn_changes,
 )
@@ -48,7 +49,7 @@ def moment(text: str) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
-def _until(text: str) -> datetime:
+def until_moment(text: str) -> datetime:
     """A bare date as --until means the end of that day."""
     value = moment(text)
     return value + timedelta(days=1) - timedelta(microseconds=1) if len(text.strip()) == 10 else value
@@ -61,7 +62,8 @@ def parser() -> argparse.ArgumentParser:
     commands = root.add_subparsers(dest="command", required=True)
     listing = commands.add_parser("list", help="conversations, most recent first, with their flags")
     listing.add_argument("--since", type=moment, help="only conversations active since (2026-11-01, 7d, 12h)")
-    listing.add_argument("--until", type=_until, help="only conversations started until (a date includes the day)")
+    listing.add_argument("--until", type=until_moment,
+                         help="only conversations started until (a date includes the day)")
     listing.add_argument("--fallback", action="store_true", help="HipGuide did not understand a message")
     listing.add_argument("--red-flag", action="store_true", help="a red flag was raised")
     listing.add_argument("--low-confidence", type=float, nargs="?", const=DEFAULT_LOW_CONFIDENCE, metavar="BELOW",
@@ -86,17 +88,6 @@ def parser() -> argparse.ArgumentParser:
             command.add_argument("--out", type=Path, help="folder to write to (default review/stories or review/nlu)")
             command.add_argument("--stdout", action="store_true", help="print instead of writing a file")
     return root
-
-
-def resolve(store: ConversationStore, name: str) -> StoredConversation:
-    matches = [s for s in store.sender_ids() if conversation_label(s).startswith(name)] or store.find(name)
-    if not matches:
-        raise LookupError(f"no conversation named '{name}' in the tracker store")
-    if len(matches) > 1:
-        raise LookupError(f"'{name}' matches {len(matches)} conversations: type more characters")
-    conversation = store.conversation(matches[0])
-    assert conversation is not None
-    return conversation
 
 
 def format_row(item: Review, threshold: float) -> str:
@@ -138,14 +129,11 @@ def transcript(item: Review, threshold: float) -> List[str]:
     for number, turn in enumerate(item.turns, start=1):
         lines.append(f"[{number:>2}] {turn.time:%H:%M:%S} person: {turn.text}")
         confidence = f"{turn.confidence:.2f}" if turn.confidence is not None else "?"
-        warn = "  << LOW" if turn.confidence is not None and turn.confidence < threshold \
-            and not turn.text.startswith("/") else ""
+        warn = "  << LOW" if turn.low(threshold) else ""
         form = f"  (during {turn.active_form})" if turn.active_form else ""
         lines.append(f"       intent: {turn.intent} {confidence}{warn}{form}")
         if turn.entities:
-            found = ", ".join(f"{e.get('entity')}={e.get('value')}" + (f" [{e['role']}]" if e.get("role") else "")
-                              for e in turn.entities)
-            lines.append(f"       entities: {found}")
+            lines.append(f"       entities: {', '.join(entity_text(e) for e in turn.entities)}")
         lines.extend(f"       {line}" for line in slot_lines(turn.slots, known))
         if turn.actions:
             lines.append("       actions: " + ", ".join(turn.actions))
@@ -174,37 +162,33 @@ def main(argv: Sequence[str] | None = None) -> int:
                               args.repeated)
             threshold = args.low_confidence or DEFAULT_LOW_CONFIDENCE
             idle = timedelta(minutes=args.idle_minutes)
-            shown = 0
+            listed = 0
             print("name        started           msgs  triage     flags")
             for conversation in store.conversations(since=args.since):
                 item = review(conversation.sender_id, conversation.events, idle=idle)
                 if filters.match(item):
                     print(format_row(item, threshold))
-                    shown += 1
-                    if shown >= args.limit:
+                    listed += 1
+                    if listed >= args.limit:
                         print(f"(first {args.limit}: use --limit or a filter to see others)")
                         break
-            print(f"{shown} conversation(s)", file=sys.stderr)
+            print(f"{listed} conversation(s)", file=sys.stderr)
             return 0
-        conversation = resolve(store, args.conversation)
+        conversation = store.named(args.conversation)
         item = review(conversation.sender_id, conversation.events)
         if args.command == "show":
             print("\n".join(transcript(item, args.low_confidence)))
             return 0
-        text = (story_yaml(item, conversation.events, PROJECT_ROOT / "domain.yml") if args.command == "story"
-                else nlu_yaml(item))
         if args.stdout:
-            print(text, end="")
+            print(story_yaml(item, conversation.events, PROJECT_ROOT / "domain.yml") if args.command == "story"
+                  else nlu_yaml(item), end="")
             return 0
-        folder = args.out or REVIEW_DIR / ("stories" if args.command == "story" else "nlu")
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"{file_stem(item)}.yml"
-        if path.exists():
-            print(f"error: {path} exists already (a trainer may have edited it): delete it first", file=sys.stderr)
+        try:
+            path = write_export(args.command, item, conversation.events, args.out)
+        except FileExistsError as error:
+            print(f"error: {error} exists already (a trainer may have edited it): delete it first", file=sys.stderr)
             return 1
-        path.write_text(text, encoding="utf-8")
-        shown_path = path.relative_to(PROJECT_ROOT) if path.is_relative_to(PROJECT_ROOT) else path
-        print(f"wrote {shown_path}: review it, then `make validate`"
+        print(f"wrote {shown(path)}: review it, then `make validate`"
               + (" and `make test-stories`" if args.command == "story" else ""))
         return 0
     except (StoreError, LookupError) as error:

@@ -192,12 +192,9 @@ class Checker:
         return labels
 
     def _heldout(self) -> Set[str]:
-        messages: Set[str] = set()
-        for path in sorted((self.root / "tests" / "nlu").glob("heldout_*.txt")):
-            for line in path.read_text(encoding="utf-8").splitlines():
-                if line.strip() and not line.lstrip().startswith("#") and "|" in line:
-                    messages.add(plain(line.split("|", 1)[1]))
-        return messages
+        from hipguide.tools.eval_nlu import load_heldout
+
+        return {plain(example.text) for example in load_heldout(self.root / "tests" / "nlu")}
 
     def _yaml(self, path: Path) -> Dict[str, Any] | None:
         try:

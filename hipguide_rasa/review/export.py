@@ -7,21 +7,16 @@ short hash of its id, because ids can be phone numbers or platform account ids.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any, Dict, List, Sequence
 
 import yaml
 
-from hipguide_rasa.review.summary import Review
+from hipguide_rasa.review.store import conversation_label
+from hipguide_rasa.review.summary import Review, entity_text
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 REVIEW_DIR = PROJECT_ROOT / "review"
-
-
-def conversation_label(sender_id: str) -> str:
-    """A stable, non-reversible name for a conversation (first 10 hex of its SHA-256)."""
-    return hashlib.sha256(sender_id.encode()).hexdigest()[:10]
 
 
 def file_stem(item: Review) -> str:
@@ -64,23 +59,18 @@ def story_yaml(item: Review, events: Sequence[Dict[str, Any]], domain_path: Path
                                    allow_unicode=True, width=100)
 
 
-def _entity_note(entity: Dict[str, Any]) -> str:
-    note = f"{entity.get('entity')}={entity.get('value')}"
-    return note + (f" ({entity['role']})" if entity.get("role") else "")
-
-
 def nlu_yaml(item: Review) -> str:
     """The person's typed messages (not button presses) under the intent HipGuide predicted,
     with the confidence and the entities it found as metadata, for a trainer to correct."""
     by_intent: Dict[str, List[Dict[str, Any]]] = {}
     for turn in item.turns:
         text = turn.text.strip()
-        if not text or text.startswith("/") or not turn.intent:
+        if not text or not turn.typed or not turn.intent:
             continue
         metadata: Dict[str, Any] = {"predicted_confidence": round(turn.confidence or 0.0, 3),
                                     "conversation": conversation_label(item.sender_id)}
         if turn.entities:
-            metadata["predicted_entities"] = [_entity_note(e) for e in turn.entities]
+            metadata["predicted_entities"] = [entity_text(e) for e in turn.entities]
         by_intent.setdefault(turn.intent, []).append({"text": text, "metadata": metadata})
     nlu = [{"intent": intent, "examples": examples} for intent, examples in sorted(by_intent.items())]
     header = (f"# Exported by `hipguide-review nlu` from a conversation of {item.started:%Y-%m-%d}: each\n"
@@ -89,3 +79,21 @@ def nlu_yaml(item: Review) -> str:
               "# is not useful or identifies someone, then `make validate`. To train on them, move them\n"
               "# into data/nlu/ (see docs/trainers.md).\n")
     return header + yaml.safe_dump({"version": "3.1", "nlu": nlu}, sort_keys=False, allow_unicode=True, width=100)
+
+
+def write_export(kind: str, item: Review, events: Sequence[Dict[str, Any]], out: Path | None = None) -> Path:
+    """Write ``kind`` ("story" or "nlu") into ``out`` (default review/stories or review/nlu).
+    FileExistsError when the file is there already: a trainer may have edited it."""
+    folder = out or REVIEW_DIR / ("stories" if kind == "story" else "nlu")
+    path = folder / f"{file_stem(item)}.yml"
+    if path.exists():
+        raise FileExistsError(shown(path))
+    text = story_yaml(item, events, PROJECT_ROOT / "domain.yml") if kind == "story" else nlu_yaml(item)
+    folder.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def shown(path: Path) -> str:
+    """``path`` relative to the project when it is inside it."""
+    return str(path.relative_to(PROJECT_ROOT)) if path.is_relative_to(PROJECT_ROOT) else str(path)

@@ -6,9 +6,10 @@ install, PostgreSQL in production). Read-only: nothing here writes or deletes.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Dict, Iterator, List
 
@@ -28,17 +29,10 @@ class StoredConversation:
     sender_id: str
     events: List[Dict[str, Any]]
 
-    @property
-    def started(self) -> datetime:
-        return _utc(self.events[0]["timestamp"])
 
-    @property
-    def last(self) -> datetime:
-        return _utc(self.events[-1]["timestamp"])
-
-
-def _utc(timestamp: float) -> datetime:
-    return datetime.fromtimestamp(timestamp, tz=timezone.utc)
+def conversation_label(sender_id: str) -> str:
+    """A stable, non-reversible name for a conversation (first 10 hex of its SHA-256)."""
+    return hashlib.sha256(sender_id.encode()).hexdigest()[:10]
 
 
 class ConversationStore:
@@ -77,12 +71,27 @@ class ConversationStore:
             events = [json.loads(row.data) for row in connection.execute(query)]
         return StoredConversation(sender_id, events) if events else None
 
-    def find(self, prefix: str) -> List[str]:
-        """Sender ids that start with ``prefix`` (trainers type the first characters)."""
-        table = self._events
-        query = select(table.c.sender_id).where(table.c.sender_id.startswith(prefix, autoescape=True)).distinct()
-        with self._engine.connect() as connection:
-            return sorted(row.sender_id for row in connection.execute(query))
+    def named(self, name: str, prefixes: bool = True) -> StoredConversation:
+        """The conversation ``list`` calls ``name``; with ``prefixes``, the first characters of
+        that name or of a sender id are enough. LookupError when none or several match."""
+        if prefixes:
+            matches = [s for s in self.sender_ids() if conversation_label(s).startswith(name)]
+            if not matches:
+                table = self._events
+                query = (select(table.c.sender_id).where(table.c.sender_id.startswith(name, autoescape=True))
+                         .distinct())
+                with self._engine.connect() as connection:
+                    matches = sorted(row.sender_id for row in connection.execute(query))
+        else:
+            matches = [s for s in self.sender_ids() if conversation_label(s) == name]
+        if not matches:
+            raise LookupError(f"no conversation named '{name}' in the tracker store")
+        if len(matches) > 1:
+            raise LookupError(f"'{name}' matches {len(matches)} conversations: type more characters")
+        conversation = self.conversation(matches[0])
+        if conversation is None:
+            raise LookupError(f"no conversation named '{name}' in the tracker store")
+        return conversation
 
     def conversations(self, since: datetime | None = None,
                       until: datetime | None = None) -> Iterator[StoredConversation]:

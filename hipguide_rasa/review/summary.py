@@ -41,6 +41,21 @@ class Turn:
     def time(self) -> datetime:
         return datetime.fromtimestamp(self.timestamp, tz=timezone.utc)
 
+    @property
+    def typed(self) -> bool:
+        """Typed by the person, not a button's payload ("/intent{...}")."""
+        return not self.text.startswith("/")
+
+    def low(self, threshold: float = DEFAULT_LOW_CONFIDENCE) -> bool:
+        """A typed message whose intent was predicted with confidence below ``threshold``."""
+        return self.typed and self.confidence is not None and self.confidence < threshold
+
+
+def entity_text(entity: Dict[str, Any]) -> str:
+    """``symptom=numbness [negated]``: an extracted entity as trainers read it."""
+    text = f"{entity.get('entity')}={entity.get('value')}"
+    return text + (f" [{entity['role']}]" if entity.get("role") else "")
+
 
 @dataclass
 class Review:
@@ -124,7 +139,7 @@ def review(sender_id: str, events: Sequence[Dict[str, Any]], now: datetime | Non
             active_form = event.get("name")
         elif kind == "session_started":
             active_form = None
-    confidences = [t.confidence for t in turns if t.confidence is not None and not t.text.startswith("/")]
+    confidences = [t.confidence for t in turns if t.confidence is not None and t.typed]
     started = datetime.fromtimestamp(events[0]["timestamp"], tz=timezone.utc) if events else datetime.now(timezone.utc)
     last = datetime.fromtimestamp(events[-1]["timestamp"], tz=timezone.utc) if events else started
     gave_up, reason = _gave_up(turns, active_form, assessed, red_flags, last, now, idle)

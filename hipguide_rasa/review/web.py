@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Any, Dict, List, Tuple
 from urllib.parse import parse_qs, urlsplit
 
-from hipguide_rasa.review.__main__ import _until, moment
-from hipguide_rasa.review.export import PROJECT_ROOT, REVIEW_DIR, conversation_label, file_stem, nlu_yaml, story_yaml
-from hipguide_rasa.review.store import ConversationStore, StoredConversation
-from hipguide_rasa.review.summary import DEFAULT_LOW_CONFIDENCE, Filters, Review, review, turn_changes
+from hipguide_rasa.review.__main__ import moment, until_moment
+from hipguide_rasa.review.export import conversation_label, shown, write_export
+from hipguide_rasa.review.store import ConversationStore
+from hipguide_rasa.review.summary import DEFAULT_LOW_CONFIDENCE, Filters, Review, entity_text, review, turn_changes
 
 PAGE = string.Template((Path(__file__).parent / "templates" / "page.html").read_text(encoding="utf-8"))
 CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'"
@@ -42,13 +42,13 @@ class ReviewSite:
     # --- pages ---------------------------------------------------------------------------
     def list_page(self, query: Dict[str, List[str]]) -> str:
         filters, threshold = self.filters(query)
-        rows, shown = [], 0
+        rows, matched = [], 0
         for conversation in self.store.conversations(since=filters.since):
             item = review(conversation.sender_id, conversation.events)
             if not filters.match(item):
                 continue
-            shown += 1
-            if shown > LIST_LIMIT:
+            matched += 1
+            if matched > LIST_LIMIT:
                 break
             label = conversation_label(item.sender_id)
             rows.append(f'<tr><td><a href="/c/{label}">{label}</a></td><td>{item.started:%Y-%m-%d %H:%M}</td>'
@@ -69,15 +69,16 @@ class ReviewSite:
             f'value="1"{checked["repeated"]}>asked again</label>'
             f'<label>confidence below<input name="low_confidence" value="{low}" placeholder="0.6" size="5"></label>'
             '<button type="submit">Show</button></form>')
-        more = f"<p>Only the first {LIST_LIMIT} are shown: narrow the filters.</p>" if shown > LIST_LIMIT else ""
+        more = f"<p>Only the first {LIST_LIMIT} are shown: narrow the filters.</p>" if matched > LIST_LIMIT else ""
         table = ("<table><thead><tr><th>conversation</th><th>started (UTC)</th><th>messages</th><th>triage</th>"
                  f"<th>flags</th></tr></thead><tbody>{''.join(rows)}</tbody></table>" if rows
                  else "<p>No conversation matches.</p>")
         return PAGE.substitute(title="Conversations", body=form + table + more)
 
-    def conversation_page(self, label: str, notice: str = "") -> str:
-        conversation = self.find(label)
-        item = review(conversation.sender_id, conversation.events)
+    def conversation_page(self, label: str, notice: str = "", item: Review | None = None) -> str:
+        if item is None:
+            conversation = self.store.named(label, prefixes=False)
+            item = review(conversation.sender_id, conversation.events)
         parts = [notice, f"<h2>Conversation {e(label)}</h2>",
                  f"<p>{item.started:%Y-%m-%d %H:%M} to {item.last:%H:%M} UTC · {len(item.turns)} messages · "
                  f"{self.flag_chips(item, DEFAULT_LOW_CONFIDENCE)}</p>"]
@@ -93,17 +94,15 @@ class ReviewSite:
         known: Dict[str, Any] = {}
         for number, turn in enumerate(item.turns, start=1):
             confidence = f"{turn.confidence:.2f}" if turn.confidence is not None else "?"
-            low = (turn.confidence is not None and turn.confidence < DEFAULT_LOW_CONFIDENCE
-                   and not turn.text.startswith("/"))
+            low = turn.low(DEFAULT_LOW_CONFIDENCE)
             lines = [f'<div class="turn" id="t{number}"><div class="person">{number}. {turn.time:%H:%M:%S} '
                      f"person: {e(turn.text)}</div>",
                      f'<div class="meta"><b>intent</b> {e(str(turn.intent))} '
                      f'<span class="{"low" if low else ""}">{confidence}{" low" if low else ""}</span>'
                      f'{" · during " + e(turn.active_form) if turn.active_form else ""}</div>']
             if turn.entities:
-                found = ", ".join(e(f"{x.get('entity')}={x.get('value')}") + (f" [{e(x['role'])}]" if x.get("role")
-                                                                             else "") for x in turn.entities)
-                lines.append(f'<div class="meta"><b>entities</b> {found}</div>')
+                found = ", ".join(entity_text(x) for x in turn.entities)
+                lines.append(f'<div class="meta"><b>entities</b> {e(found)}</div>')
             for text in self.slot_changes(turn.slots, known):
                 lines.append(f'<div class="meta">{text}</div>')
             if turn.actions:
@@ -117,19 +116,16 @@ class ReviewSite:
             return HTTPStatus.FORBIDDEN, self.error_page("This form is out of date: reload the page and try again.")
         if kind not in ("story", "nlu"):
             return HTTPStatus.BAD_REQUEST, self.error_page("Choose 'story' or 'nlu'.")
-        conversation = self.find(label)
+        conversation = self.store.named(label, prefixes=False)
         item = review(conversation.sender_id, conversation.events)
-        folder = self.out or REVIEW_DIR / ("stories" if kind == "story" else "nlu")
-        path = folder / f"{file_stem(item)}.yml"
-        if path.exists():
-            notice = f'<p class="error">{e(self.shown(path))} exists already (a trainer may have edited it).</p>'
-            return HTTPStatus.CONFLICT, self.conversation_page(label, notice)
-        text = story_yaml(item, conversation.events, PROJECT_ROOT / "domain.yml") if kind == "story" else nlu_yaml(item)
-        folder.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        notice = (f'<p class="notice">Wrote {e(self.shown(path))}. Review it in an editor, then run '
+        try:
+            path = write_export(kind, item, conversation.events, self.out)
+        except FileExistsError as error:
+            notice = f'<p class="error">{e(str(error))} exists already (a trainer may have edited it).</p>'
+            return HTTPStatus.CONFLICT, self.conversation_page(label, notice, item)
+        notice = (f'<p class="notice">Wrote {e(shown(path))}. Review it in an editor, then run '
                   f"<code>make validate</code>{' and <code>make test-stories</code>' if kind == 'story' else ''}.</p>")
-        return HTTPStatus.OK, self.conversation_page(label, notice)
+        return HTTPStatus.OK, self.conversation_page(label, notice, item)
 
     # --- helpers -------------------------------------------------------------------------
     @staticmethod
@@ -139,7 +135,7 @@ class ReviewSite:
 
         try:
             since = moment(value("since")) if value("since") else None
-            until = _until(value("until")) if value("until") else None
+            until = until_moment(value("until")) if value("until") else None
         except Exception as error:  # argparse.ArgumentTypeError carries the message
             raise BadRequest(str(error)) from None
         low: float | None = None
@@ -172,20 +168,9 @@ class ReviewSite:
             lines.append(f"<b>asks</b> {e(changes.asks)}")
         return lines
 
-    def find(self, label: str) -> StoredConversation:
-        matches = [s for s in self.store.sender_ids() if conversation_label(s) == label]
-        conversation = self.store.conversation(matches[0]) if len(matches) == 1 else None
-        if conversation is None:
-            raise LookupError(label)
-        return conversation
-
     @staticmethod
     def error_page(message: str) -> str:
         return PAGE.substitute(title="Error", body=f'<p class="error">{e(message)}</p>')
-
-    @staticmethod
-    def shown(path: Path) -> str:
-        return str(path.relative_to(PROJECT_ROOT)) if path.is_relative_to(PROJECT_ROOT) else str(path)
 
 
 def handler_for(site: ReviewSite) -> type:

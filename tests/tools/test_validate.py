@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from pathlib import Path
 
+from hipguide.tools.servers import project_environment
 from hipguide.tools.validate import max_history, steps
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -36,7 +36,7 @@ def test_conflicting_stories_fail_the_rasa_step(tmp_path: Path) -> None:
         shutil.copy(PROJECT_ROOT / name, tmp_path / name)
     shutil.copytree(PROJECT_ROOT / "data", tmp_path / "data")
     command = steps()[2][1]
-    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "RASA_TELEMETRY_ENABLED": "false"}
+    env = project_environment()
     clean = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
     assert clean.returncode == 0, clean.stdout[-2000:] + clean.stderr[-2000:]
     (tmp_path / "data" / "stories" / "conflict.yml").write_text(CONFLICT)
