@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Mapping, Sequence
+from typing import AbstractSet, Any, Dict, List, Mapping, Sequence
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -53,14 +53,16 @@ def answered_question(tracker: Tracker, yes_means: Mapping[str, str]) -> Finding
     return {pending: state}
 
 
-def current_findings(tracker: Tracker, yes_means: Mapping[str, str] | None = None) -> Findings:
+def current_findings(tracker: Tracker, yes_means: Mapping[str, str] | None = None,
+                     vocabulary: AbstractSet[str] | None = None) -> Findings:
     """What was known before this message, updated with this message's statements.
 
     A yes/no answer to the pending question counts as a statement about that finding;
-    an explicit mention in the same message wins over it.
+    an explicit mention in the same message wins over it. Only finding ids in
+    ``vocabulary`` (the knowledge data's) are taken from the message.
     """
     known = parse_findings(tracker.get_slot("findings"))
-    stated = findings_from_entities(tracker.latest_message.get("entities", []))
+    stated = findings_from_entities(tracker.latest_message.get("entities", []), vocabulary)
     answered = answered_question(tracker, yes_means or {})
     derived = {**derived_from_age(latest_age(tracker)),
                **derived_from_duration(latest_duration_days(tracker))}

@@ -33,7 +33,7 @@ class ValidateSlotMappings(ValidationAction):
     async def get_extraction_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                     domain: DomainDict) -> List[EventType]:
         data = reasoning_data()
-        findings = current_findings(tracker, data.yes_means)
+        findings = current_findings(tracker, data.yes_means, data.labels.keys())
         events: List[EventType] = [SlotSet("findings", serialise(findings))]
         days = latest_duration_days(tracker)
         if days is not None:

@@ -103,38 +103,11 @@ async def fallback_events(nlg: Any, tracker: Any, channel: str) -> list:
     return events
 
 
-# ---- messages in another language -----------------------------------------------------------
-
-ENGLISH_ONLY_RESPONSE = "utter_english_only"
-
-
-def _install_language_guard() -> None:
-    from rasa.core.agent import Agent
-
-    original = Agent.handle_message
-    if getattr(original, "_hipguide_language_guard", False):
-        return
-
-    async def handle_message(self: Agent, message: Any) -> Any:
-        """A message clearly not in English gets the English-only notice (from the domain's
-        ``utter_english_only``) and is not interpreted: nothing is stored or guessed."""
-        from hipguide.language.detect import looks_english
-
-        if looks_english(message.text or "") or self.domain is None:
-            return await original(self, message)
-        variations = self.domain.responses.get(ENGLISH_ONLY_RESPONSE) or []
-        if variations and message.output_channel is not None:
-            await message.output_channel.send_response(message.sender_id, {"text": variations[0]["text"]})
-        logger.info("a message not in English was answered with the English-only notice")
-        return None
-
-    handle_message._hipguide_language_guard = True  # type: ignore[attr-defined]
-    Agent.handle_message = handle_message
-
-
 def apply() -> None:
     if RemoteAction._validate_action_result is not _validate_action_result:
         RemoteAction._validate_action_result = _validate_action_result
     if RemoteAction.run is not _run_or_fall_back:
         RemoteAction.run = _run_or_fall_back
-    _install_language_guard()
+    from hipguide_rasa import inbound
+
+    inbound.install()  # the language guard, payload vetting and the conversation length limit

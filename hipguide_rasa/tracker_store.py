@@ -13,6 +13,8 @@ from typing import Any
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import SessionStarted
+from sqlalchemy import delete, func, select
 from sqlalchemy.engine import make_url
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -43,3 +45,31 @@ class EnvironmentSQLTrackerStore(SQLTrackerStore):
             event_broker=event_broker,
             query=dict(url.query) or None,
         )
+
+    # ---- bounded storage (issue: one conversation must not fill the database) ----------
+
+    def stored_events(self, sender_id: str) -> int:
+        """How many events of ``sender_id`` are stored (all sessions)."""
+        event = self.SQLEvent
+        with self.session_scope() as session:
+            return int(session.execute(select(func.count(event.id)).where(event.sender_id == sender_id)).scalar() or 0)
+
+    def last_event_time(self, sender_id: str) -> float | None:
+        event = self.SQLEvent
+        with self.session_scope() as session:
+            return session.execute(select(func.max(event.timestamp)).where(event.sender_id == sender_id)).scalar()
+
+    def drop_earlier_sessions(self, sender_id: str) -> int:
+        """Delete the events before ``sender_id``'s latest session; returns how many.
+
+        Rasa reads only the latest session of a conversation: the earlier ones are history
+        that nothing in the conversation uses any more."""
+        event = self.SQLEvent
+        with self.session_scope() as session:
+            start = session.execute(select(func.max(event.timestamp)).where(
+                event.sender_id == sender_id, event.type_name == SessionStarted.type_name)).scalar()
+            if start is None:
+                return 0
+            deleted = session.execute(delete(event).where(event.sender_id == sender_id, event.timestamp < start))
+            session.commit()
+            return int(deleted.rowcount or 0)

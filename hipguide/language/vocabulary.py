@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Dict, Iterable, List, Set
+from typing import Dict, FrozenSet, Iterable, List, Set
 
 from hipguide.knowledge.loader import KnowledgeBase
 from hipguide.knowledge.schema import FindingType
@@ -83,3 +83,14 @@ def lookup_tables(kb: KnowledgeBase) -> Dict[str, List[str]]:
     for form in surface_forms(kb):
         tables.setdefault(form.entity, set()).add(form.text)
     return {entity: sorted(phrases) for entity, phrases in sorted(tables.items())}
+
+
+def canonical_values(kb: KnowledgeBase) -> Dict[str, FrozenSet[str]]:
+    """Entity type -> the canonical values the knowledge data defines (what a button may send)."""
+    values: Dict[str, Set[str]] = {}
+    for finding in kb.findings.values():
+        if finding.type != FindingType.derived:
+            values.setdefault(finding.type.value, set()).add(finding.id)
+    values["treatment"] = set(kb.treatments)
+    values["condition"] = set(kb.conditions)
+    return {entity: frozenset(ids) for entity, ids in values.items()}

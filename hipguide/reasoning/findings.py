@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any, Dict, Iterable, Mapping
+from typing import AbstractSet, Any, Dict, Iterable, Mapping
 
 
 class FindingState(str, Enum):
@@ -173,15 +173,19 @@ ROLE_STATES = {None: FindingState.present, "negated": FindingState.absent,
                "uncertain": FindingState.unknown}
 
 
-def findings_from_entities(entities: Iterable[Mapping[str, Any]]) -> Findings:
-    """Findings stated in one message: plain mentions are present, negated ones absent."""
+def findings_from_entities(entities: Iterable[Mapping[str, Any]],
+                           known: AbstractSet[str] | None = None) -> Findings:
+    """Findings stated in one message: plain mentions are present, negated ones absent.
+
+    With ``known`` (the finding ids of the knowledge data), a value outside it is ignored:
+    what is stored about a person is bounded by what the assistant knows about."""
     stated: Findings = {}
     for entity in entities:
         if entity.get("entity") not in FINDING_ENTITIES:
             continue
         state = ROLE_STATES.get(entity.get("role"))
         value = entity.get("value")
-        if state is None or not isinstance(value, str):
+        if state is None or not isinstance(value, str) or (known is not None and value not in known):
             continue
         if stated.get(value) == FindingState.present and state != FindingState.present:
             continue  # "pain, but no pain at night": keep the affirmed mention

@@ -15,6 +15,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from urllib.parse import quote
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List
@@ -23,6 +24,7 @@ import yaml
 
 from hipguide.knowledge.loader import load_knowledge
 from hipguide.reasoning.triage import urgency
+from hipguide.tools.servers import rest_conversation
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 CASES = PROJECT_ROOT / "tests" / "dialogue" / "cases.yml"
@@ -91,7 +93,7 @@ def _post(url: str, sender: str, message: str) -> List[Dict[str, Any]]:
 
 
 def _slots(base: str, sender: str, token: str) -> Dict[str, Any]:
-    url = f"{base}/conversations/{sender}/tracker?token={token}"
+    url = f"{base}/conversations/{quote(rest_conversation(sender), safe='')}/tracker?token={token}"
     with urllib.request.urlopen(url, timeout=60) as response:
         return dict(json.loads(response.read())["slots"])
 

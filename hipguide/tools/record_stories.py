@@ -13,12 +13,14 @@ import secrets
 import sys
 import tempfile
 import urllib.request
+from urllib.parse import quote
 from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
 import yaml
 
 from hipguide.tools.eval_dialogue import CASES, MAX_TURNS, Patient, _post, activity_ids
+from hipguide.tools.servers import rest_conversation
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 OUTPUT = PROJECT_ROOT / "tests" / "test_stories.yml"
@@ -40,7 +42,7 @@ SIDE_TRIPS: List[Dict[str, Any]] = [
 
 
 def _story(base: str, sender: str, token: str) -> str:
-    url = f"{base}/conversations/{sender}/story?token={token}"
+    url = f"{base}/conversations/{quote(rest_conversation(sender), safe='')}/story?token={token}"
     with urllib.request.urlopen(url, timeout=60) as response:
         return response.read().decode()
 

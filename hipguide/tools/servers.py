@@ -43,6 +43,13 @@ def project_environment(project_dir: Path = PROJECT_ROOT, extra: Dict[str, str] 
     return env
 
 
+def rest_conversation(sender: str) -> str:
+    """The stored conversation id (Rasa's ``sender_id``) of a REST ``sender``."""
+    from hipguide_rasa.channels.common import conversation_id
+
+    return conversation_id("rest", sender)
+
+
 class StartupError(RuntimeError):
     """A server did not become ready; the message carries the tail of its log."""
 

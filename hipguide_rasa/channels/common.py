@@ -1,5 +1,6 @@
 """What every HipGuide channel shares: settings from the environment, a blueprint for a
-platform that is not configured, and numbered options for platforms without buttons.
+platform that is not configured, one id space per channel, and numbered options for
+platforms without buttons.
 
 Secrets never come from credentials.yml: each channel names the environment variables it
 needs and is enabled only when all of them are set; otherwise one log line says which are
@@ -12,8 +13,9 @@ import logging
 import os
 import re
 from dataclasses import dataclass
-from typing import Any, Dict, List, Mapping, Sequence
+from typing import Any, Awaitable, Callable, Dict, List, Mapping, Sequence
 
+from rasa.core.channels.channel import UserMessage
 from sanic import Blueprint, response
 
 logger = logging.getLogger(__name__)
@@ -69,6 +71,67 @@ def disabled_blueprint(channel: str) -> Blueprint:
     return Blueprint(f"{channel}_not_configured")
 
 
+# ---- one id space per channel ----------------------------------------------------------
+#
+# A conversation's id is the channel's prefix and the id the platform gives the person
+# (``sms:+447700900123``, ``tg:123456``, ``web:<session id>``, ``rest:<sender>``). The channel
+# adds the prefix; a caller never can, so a REST caller who names a phone number as its
+# ``sender`` reaches ``rest:+447700900123``, never that person's SMS conversation.
+
+CHANNEL_PREFIXES: Dict[str, str] = {
+    "rest": "rest", "web": "web", "twilio": "sms", "twilio_whatsapp": "wa",
+    "telegram": "tg", "facebook": "fb", "slack": "slack",
+}
+_PREFIXES = frozenset(CHANNEL_PREFIXES.values())
+
+
+def conversation_id(channel: str, platform_id: str) -> str:
+    """The stored conversation id of the person ``platform_id`` on ``channel``."""
+    return f"{CHANNEL_PREFIXES[channel]}:{platform_id}"
+
+
+def platform_id(conversation: str) -> str:
+    """The platform's own id (the recipient to send to) of a stored conversation id."""
+    prefix, separator, rest = conversation.partition(":")
+    return rest if separator and prefix in _PREFIXES else conversation
+
+
+class PlatformOutput:
+    """The channel's output with the conversation id turned back into the platform's id.
+
+    Rasa sends every reply with ``send_response(tracker.sender_id, ...)``; the platform needs
+    its own recipient (the phone number, the chat id, the socket.io room)."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    def name(self) -> str:
+        return self.inner.name()
+
+    async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
+        await self.inner.send_response(platform_id(recipient_id), message)
+
+    def __getattr__(self, attribute: str) -> Any:
+        return getattr(self.inner, attribute)
+
+
+OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+
+
+def in_own_id_space(channel: str, on_new_message: OnNewMessage) -> OnNewMessage:
+    """``on_new_message`` for messages of ``channel``: each goes to the channel's own
+    conversation of its sender, and its replies go back to the platform's id."""
+    if channel not in CHANNEL_PREFIXES:
+        raise ValueError(f"no id space for channel {channel!r}")
+
+    async def handle(message: UserMessage) -> Any:
+        message.sender_id = conversation_id(channel, message.sender_id)
+        message.output_channel = PlatformOutput(message.output_channel)  # type: ignore[assignment]
+        return await on_new_message(message)
+
+    return handle
+
+
 # ---- numbered options ---------------------------------------------------------------
 
 _NUMBER = re.compile(r"^\s*#?\s*(\d{1,2})\s*[.)]?\s*$")
@@ -107,7 +170,7 @@ def resolve_number(text: str, events: Sequence[Mapping[str, Any]]) -> str:
 
 
 async def resolve_number_for(app: Any, sender_id: str, text: str) -> str:
-    """``resolve_number`` against the stored conversation of ``sender_id``."""
+    """``resolve_number`` against the stored conversation ``sender_id`` (a conversation id)."""
     if not _NUMBER.match(text or ""):
         return text
     agent = getattr(app.ctx, "agent", None)

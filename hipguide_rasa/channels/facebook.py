@@ -22,7 +22,13 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from hipguide_rasa.channels.common import Settings, add_health_route, disabled_blueprint, read_settings
+from hipguide_rasa.channels.common import (
+    Settings,
+    add_health_route,
+    disabled_blueprint,
+    in_own_id_space,
+    read_settings,
+)
 
 REQUIRED = ("FACEBOOK_VERIFY", "FACEBOOK_SECRET", "FACEBOOK_PAGE_ACCESS_TOKEN")
 OPTIONAL = ("FACEBOOK_GRAPH_URL",)
@@ -84,6 +90,7 @@ class HipGuideFacebookInput(FacebookInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         if not self.settings.enabled:
             return disabled_blueprint(self.name())
+        on_new_message = in_own_id_space(self.name(), on_new_message)
         facebook = Blueprint("hipguide_facebook", __name__)
         add_health_route(facebook)
 

@@ -13,7 +13,7 @@ from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.slack import SlackBot, SlackInput
 from sanic import Blueprint
 
-from hipguide_rasa.channels.common import Settings, disabled_blueprint, read_settings
+from hipguide_rasa.channels.common import Settings, disabled_blueprint, in_own_id_space, read_settings
 
 REQUIRED = ("SLACK_TOKEN", "SLACK_SIGNING_SECRET")
 OPTIONAL = ("SLACK_CHANNEL", "SLACK_API_URL")
@@ -59,7 +59,7 @@ class HipGuideSlackInput(SlackInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         if not self.settings.enabled:
             return disabled_blueprint(self.name())
-        return super().blueprint(on_new_message)
+        return super().blueprint(in_own_id_space(self.name(), on_new_message))
 
     def get_output_channel(self, channel: str | None = None, thread_id: str | None = None) -> OutputChannel:
         bot = HipGuideSlackBot(self.slack_token, channel or self.slack_channel, thread_id, self.proxy)

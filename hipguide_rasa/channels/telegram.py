@@ -27,7 +27,13 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from hipguide_rasa.channels.common import Settings, add_health_route, disabled_blueprint, read_settings
+from hipguide_rasa.channels.common import (
+    Settings,
+    add_health_route,
+    disabled_blueprint,
+    in_own_id_space,
+    read_settings,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -90,6 +96,7 @@ class TelegramInput(InputChannel):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         if not self.settings.enabled:
             return disabled_blueprint(self.name())
+        on_new_message = in_own_id_space(self.name(), on_new_message)
         telegram = Blueprint("hipguide_telegram", __name__)
         add_health_route(telegram)
 

@@ -28,7 +28,9 @@ from twilio.request_validator import RequestValidator
 from hipguide_rasa.channels.common import (
     Settings,
     add_health_route,
+    conversation_id,
     disabled_blueprint,
+    in_own_id_space,
     numbered_text,
     read_settings,
     resolve_number_for,
@@ -89,6 +91,7 @@ class TwilioInput(InputChannel):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         if not self.settings.enabled:
             return disabled_blueprint(self.name())
+        on_new_message = in_own_id_space(self.name(), on_new_message)
         twilio = Blueprint(f"hipguide_{self.name()}", __name__)
         add_health_route(twilio)
 
@@ -99,7 +102,7 @@ class TwilioInput(InputChannel):
             sender, text = request.form.get("From"), request.form.get("Body")
             if not sender or text is None:
                 return response.text("expected From and Body", status=400)
-            text = await resolve_number_for(request.app, sender, text.replace("¡", "@"))
+            text = await resolve_number_for(request.app, conversation_id(self.name(), sender), text.replace("¡", "@"))
             await on_new_message(
                 UserMessage(text, self.get_output_channel(), sender, input_channel=self.name(), metadata={})
             )

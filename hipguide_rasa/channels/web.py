@@ -31,6 +31,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
+from hipguide_rasa.channels.common import in_own_id_space
+
 logger = logging.getLogger(__name__)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -91,6 +93,7 @@ class WebChatInput(SocketIOInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> SocketBlueprint:
         # None = same origin only (engine.io compares Origin with Host); a list adds others.
         allowed: List[str] | None = self.origins or None
+        on_new_message = in_own_id_space(self.name(), on_new_message)
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=allowed)
         self.sio = sio
         web = SocketBlueprint(sio, self.socketio_path or "/socket.io", "hipguide_web", __name__)

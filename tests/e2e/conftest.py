@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import secrets
 import shutil
+import urllib.parse
 import urllib.request
 from pathlib import Path
 from typing import Any, Dict, Iterator
@@ -12,6 +13,7 @@ from typing import Any, Dict, Iterator
 import pytest
 
 from hipguide.knowledge.build import build_database
+from hipguide_rasa.channels.common import conversation_id
 from hipguide.tools.servers import Servers, free_port
 from hipguide.tools.train import train
 from tests.e2e.platform_api import PlatformAPI
@@ -33,8 +35,10 @@ class RunningAssistant:
     def say(self, sender: str, text: str) -> list:
         return self.servers.send(sender, text)
 
-    def tracker(self, sender: str) -> Dict[str, Any]:
-        url = (f"http://127.0.0.1:{self.servers.rasa_port}/conversations/{sender}/tracker"
+    def tracker(self, sender: str, channel: str = "rest") -> Dict[str, Any]:
+        """The stored conversation of ``sender`` (the platform's id) on ``channel``."""
+        conversation = urllib.parse.quote(conversation_id(channel, sender), safe="")
+        url = (f"http://127.0.0.1:{self.servers.rasa_port}/conversations/{conversation}/tracker"
                f"?token={self.token}")
         with urllib.request.urlopen(url, timeout=30) as response:
             return dict(json.loads(response.read()))

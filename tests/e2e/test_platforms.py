@@ -41,8 +41,8 @@ def get(url: str) -> Tuple[int, bytes]:
         return error.code, error.read()
 
 
-def user_events(assistant, sender: str) -> list:  # type: ignore[no-untyped-def]
-    return [e for e in assistant.tracker(sender)["events"] if e["event"] == "user"]
+def user_events(assistant, sender: str, channel: str) -> list:  # type: ignore[no-untyped-def]
+    return [e for e in assistant.tracker(sender, channel)["events"] if e["event"] == "user"]
 
 
 def new_id() -> int:
@@ -94,7 +94,7 @@ def test_telegram_message_and_button_press_get_replies(assistant) -> None:  # ty
     status, _ = post(url, telegram_update(chat, button=buttons["Outside of hip"]), secret)
     assert status == 200
     assert "Which side" in telegram_sent(assistant, chat)[-1].data()["text"]
-    assert assistant.tracker(str(chat))["slots"]["pain_location"] == "outer_hip"
+    assert assistant.tracker(str(chat), "telegram")["slots"]["pain_location"] == "outer_hip"
 
 
 @pytest.mark.parametrize("headers", [{}, {"X-Telegram-Bot-Api-Secret-Token": "wrong"}])
@@ -104,7 +104,7 @@ def test_telegram_refuses_requests_without_the_secret_token(assistant, headers) 
                      {"Content-Type": "application/json", **headers})
     assert status == 403
     assert telegram_sent(assistant, chat) == []
-    assert user_events(assistant, str(chat)) == []
+    assert user_events(assistant, str(chat), "telegram") == []
 
 
 # ---- Slack ------------------------------------------------------------------------------
@@ -158,7 +158,7 @@ def test_slack_refuses_unsigned_or_badly_signed_requests(assistant, how) -> None
     assert status == 400
     time.sleep(1.0)  # Slack messages are handled in the background: give a bad one time to show
     assert slack_posts(assistant, user) == []
-    assert user_events(assistant, user) == []
+    assert user_events(assistant, user, "slack") == []
 
 
 # ---- Facebook Messenger -----------------------------------------------------------------
@@ -199,7 +199,7 @@ def test_messenger_signed_message_gets_quick_replies_and_takes_one(assistant) ->
     status, _ = post(url, body, messenger_headers(body))
     assert status == 200
     assert "Which side" in messenger_sent(assistant, user)[-1].data()["message"]["attachment"]["payload"]["text"]
-    assert assistant.tracker(user)["slots"]["pain_location"] == "outer_hip"
+    assert assistant.tracker(user, "facebook")["slots"]["pain_location"] == "outer_hip"
 
 
 @pytest.mark.parametrize("how", ["unsigned", "wrong secret"])
@@ -210,7 +210,7 @@ def test_messenger_refuses_unsigned_or_badly_signed_requests(assistant, how) -> 
     status, _ = post(f"{assistant.url}/webhooks/facebook/webhook", body, headers)
     assert status == 403
     assert messenger_sent(assistant, user) == []
-    assert user_events(assistant, user) == []
+    assert user_events(assistant, user, "facebook") == []
 
 
 def test_messenger_webhook_verification_needs_the_verify_token(assistant) -> None:  # type: ignore[no-untyped-def]
@@ -259,7 +259,7 @@ def test_twilio_numbered_options_and_a_number_as_the_answer(assistant, channel, 
     status, _ = twilio_post(assistant, channel, twilio_fields(sender, number, "3"))
     assert status == 204
     assert "Which side" in twilio_sent(assistant, sender)[-1].data()["Body"]
-    assert assistant.tracker(sender)["slots"]["pain_location"] == "outer_hip"
+    assert assistant.tracker(sender, channel)["slots"]["pain_location"] == "outer_hip"
 
 
 @pytest.mark.parametrize("sign", [None, "wrong"])
@@ -268,4 +268,4 @@ def test_twilio_refuses_unsigned_or_badly_signed_requests(assistant, sign) -> No
     status, _ = twilio_post(assistant, "twilio", twilio_fields(sender, PLATFORM_SECRETS["TWILIO_NUMBER"], "hi"), sign)
     assert status == 403
     assert twilio_sent(assistant, sender) == []
-    assert user_events(assistant, sender) == []
+    assert user_events(assistant, sender, "twilio") == []

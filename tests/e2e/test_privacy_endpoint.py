@@ -28,7 +28,7 @@ def test_a_conversation_is_deleted_only_with_the_token(assistant) -> None:  # ty
     keep = f"keep-me-{uuid.uuid4().hex[:8]}"
     assistant.say(sender, "my hip hurts after running")
     assistant.say(keep, "my hip hurts after running")
-    url = f"{assistant.url}/webhooks/privacy/conversations/{sender}"
+    url = f"{assistant.url}/webhooks/privacy/conversations/rest:{sender}"
 
     assert delete(url, {})[0] == 401
     assert delete(url, {"Authorization": "Bearer wrong"})[0] == 401
@@ -52,12 +52,12 @@ def test_the_server_deletes_conversations_older_than_the_retention_period(assist
     # Age one conversation past the retention period, as if it had last been active 31 days ago.
     with sqlite3.connect(assistant.tracker_db) as db:
         db.execute("UPDATE events SET timestamp = timestamp - ? WHERE sender_id = ?",
-                   ((RETENTION_DAYS + 1) * 86400, old))
+                   ((RETENTION_DAYS + 1) * 86400, f"rest:{old}"))
     deadline = time.monotonic() + 30
     with sqlite3.connect(assistant.tracker_db) as db:
         while time.monotonic() < deadline:
-            if db.execute("SELECT COUNT(*) FROM events WHERE sender_id = ?", (old,)).fetchone()[0] == 0:
+            if db.execute("SELECT COUNT(*) FROM events WHERE sender_id = ?", (f"rest:{old}",)).fetchone()[0] == 0:
                 break
             time.sleep(0.5)
-        assert db.execute("SELECT COUNT(*) FROM events WHERE sender_id = ?", (old,)).fetchone()[0] == 0
-        assert db.execute("SELECT COUNT(*) FROM events WHERE sender_id = ?", (recent,)).fetchone()[0] > 0
+        assert db.execute("SELECT COUNT(*) FROM events WHERE sender_id = ?", (f"rest:{old}",)).fetchone()[0] == 0
+        assert db.execute("SELECT COUNT(*) FROM events WHERE sender_id = ?", (f"rest:{recent}",)).fetchone()[0] > 0

@@ -61,7 +61,7 @@ def test_runner_with_outer_hip_pain_gets_an_explained_assessment(assistant) -> N
     assert slots["findings"]["age_45_plus"] == "present"
 
     with sqlite3.connect(assistant.tracker_db) as db:  # the conversation is stored in SQL
-        stored = db.execute("SELECT COUNT(*) FROM events WHERE sender_id = ?", (sender,)).fetchone()
+        stored = db.execute("SELECT COUNT(*) FROM events WHERE sender_id = ?", (f"rest:{sender}",)).fetchone()
     assert stored[0] > 10
 
 

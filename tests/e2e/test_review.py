@@ -16,6 +16,7 @@ from hipguide.tools.replay_stories import replay
 from hipguide.tools.train import train
 from hipguide_rasa.review.__main__ import main
 from hipguide_rasa.review.check import Checker, plain
+from hipguide_rasa.channels.common import conversation_id
 from hipguide_rasa.review.export import conversation_label
 
 pytestmark = pytest.mark.servers
@@ -29,6 +30,11 @@ def fell_back(tracker: dict) -> bool:
     return any((e["event"] == "user" and e["parse_data"]["intent"]["name"] == "nlu_fallback")
                or (e["event"] == "action" and e["name"] in ("utter_default", "action_default_fallback"))
                for e in tracker["events"])
+
+
+def label(sender: str) -> str:
+    """The review tool's name for the REST conversation of ``sender``."""
+    return conversation_label(conversation_id("rest", sender))
 
 
 def texts(replies: List[dict]) -> str:
@@ -73,7 +79,7 @@ def listed(capsys: pytest.CaptureFixture, db: Path, *filters: str) -> set:
 
 def test_filters_pick_the_right_conversations(assistant, talked, capsys) -> None:  # type: ignore[no-untyped-def]
     db = assistant.tracker_db
-    names = {kind: conversation_label(sender) for kind, sender in talked.items()}
+    names = {kind: label(sender) for kind, sender in talked.items()}
     everyone = listed(capsys, db)
     assert set(names.values()) <= everyone
     assert names["flag"] in listed(capsys, db, "--red-flag")
@@ -95,27 +101,27 @@ def test_low_confidence_matches_the_trackers_own_confidences(assistant, talked, 
     for sender in talked.values():
         typed = [e["parse_data"]["intent"]["confidence"] for e in assistant.tracker(sender)["events"]
                  if e["event"] == "user" and not e["text"].startswith("/")]
-        assert (conversation_label(sender) in low) == (min(typed) < threshold), sender
+        assert (label(sender) in low) == (min(typed) < threshold), sender
 
 
 def test_show_annotates_intents_confidence_entities_slots_and_actions(assistant, talked, capsys) -> None:  # type: ignore[no-untyped-def]
-    shown = run(capsys, assistant.tracker_db, "show", conversation_label(talked["flag"]))
+    shown = run(capsys, assistant.tracker_db, "show", label(talked["flag"]))
     assert "flags: red flag RF4" in shown
     assert "person: I feel numb when I wipe" in shown
     assert "intent: describe_symptoms" in shown and "symptom=saddle_numbness" in shown
     assert "slots: " in shown and "triage_level=emergency" in shown
     assert "actions: " in shown and "emergency department now" in shown
     assert talked["flag"] not in shown  # the sender id is not printed
-    fallback = run(capsys, assistant.tracker_db, "show", conversation_label(talked["fallback"]))
+    fallback = run(capsys, assistant.tracker_db, "show", label(talked["fallback"]))
     assert "intent: nlu_fallback" in fallback and "<< LOW" in fallback
 
 
 def test_a_stored_conversation_becomes_a_passing_test_story(assistant, talked, capsys, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    label = conversation_label(talked["done"])
-    out = run(capsys, assistant.tracker_db, "story", label, "--out", str(tmp_path))
+    name = label(talked["done"])
+    out = run(capsys, assistant.tracker_db, "story", name, "--out", str(tmp_path))
     written = tmp_path / out.split()[1].rstrip(":").split("/")[-1]
     story = yaml.safe_load(written.read_text())["stories"][0]
-    assert story["story"].startswith("review ") and label in story["story"]
+    assert story["story"].startswith("review ") and name in story["story"]
     steps = story["steps"]
     assert steps[0]["intent"] == "describe_symptoms" and plain(steps[0]["user"]) == "my hip hurts after running"
     assert any(s.get("action") == "action_assess" for s in steps)
@@ -125,11 +131,11 @@ def test_a_stored_conversation_becomes_a_passing_test_story(assistant, talked, c
     completed = replay(train(), tmp_path / "results", files=[written])
     assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
     # a second export never overwrites what a trainer may have edited
-    assert main(["--db", f"sqlite:///{assistant.tracker_db}", "story", label, "--out", str(tmp_path)]) == 1
+    assert main(["--db", f"sqlite:///{assistant.tracker_db}", "story", name, "--out", str(tmp_path)]) == 1
 
 
 def test_nlu_export_keeps_the_predicted_labels_for_correction(assistant, talked, capsys, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    run(capsys, assistant.tracker_db, "nlu", conversation_label(talked["fallback"]), "--out", str(tmp_path))
+    run(capsys, assistant.tracker_db, "nlu", label(talked["fallback"]), "--out", str(tmp_path))
     (exported,) = tmp_path.glob("*.yml")
     document = yaml.safe_load(exported.read_text())
     intents = {group["intent"]: [e["text"] for e in group["examples"]] for group in document["nlu"]}
@@ -169,7 +175,7 @@ def review_page(assistant, tmp_path):  # type: ignore[no-untyped-def]
 
 
 def test_the_review_page_in_a_browser(browser, review_page, talked, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    names = {kind: conversation_label(sender) for kind, sender in talked.items()}
+    names = {kind: label(sender) for kind, sender in talked.items()}
     page = browser.new_page()
     try:
         response = page.goto(review_page + "/")
@@ -214,10 +220,10 @@ def test_the_review_page_refuses_bad_requests(review_page, talked) -> None:  # t
         except urllib.error.HTTPError as error:
             return error.code
 
-    label = conversation_label(talked["done"])
+    name = label(talked["done"])
     assert status(f"{review_page}/?since=yesterday-ish") == 400
     assert status(f"{review_page}/?low_confidence=high") == 400
     assert status(f"{review_page}/c/0000000000") == 404
     assert status(f"{review_page}/etc/passwd") == 404
-    assert status(f"{review_page}/c/{label}/export", b"kind=story&token=forged") == 403  # another site's form
-    assert status(f"{review_page}/c/{label}/export", b"x" * 20_000) == 404
+    assert status(f"{review_page}/c/{name}/export", b"kind=story&token=forged") == 403  # another site's form
+    assert status(f"{review_page}/c/{name}/export", b"x" * 20_000) == 404

@@ -42,7 +42,7 @@ async def test_replies_reach_a_reconnected_session_and_the_tracker_continues(ass
     again, second = await _exchange(assistant.url, session, '/describe_symptoms{"body_location": "groin"}')
     assert again == session
     assert any("Which side" in r.get("text", "") for r in second)
-    users = [e["text"] for e in assistant.tracker(session)["events"] if e["event"] == "user"]
+    users = [e["text"] for e in assistant.tracker(session, "web")["events"] if e["event"] == "user"]
     assert users == ["my hip hurts after running", '/describe_symptoms{"body_location": "groin"}']
 
 

@@ -72,7 +72,7 @@ def test_a_whole_conversation_with_a_button_a_body_map_click_and_a_reload(assist
     wait_for_bot(page, "How urgent")
     page.screenshot(path=str(SCREENSHOTS / "web-desktop.png"), full_page=True)
 
-    slots = assistant.tracker(session)["slots"]
+    slots = assistant.tracker(session, "web")["slots"]
     assert (slots["pain_location"], slots["side"], slots["onset"]) == ("outer_hip", "right", "gradual")
     assert slots["likely_conditions"][0] == "gtps"
     assert [url for url in requests if not url.startswith(assistant.url)] == []
@@ -101,6 +101,6 @@ def test_the_page_fits_a_phone_screen(assistant, browser) -> None:  # type: igno
     page.locator('#map-back .region[data-location="sit_bone"][data-side="left"]').tap()
     wait_for_bot(page, "How did it start")
     page.screenshot(path=str(SCREENSHOTS / "web-mobile.png"), full_page=True)
-    slots = assistant.tracker(page.get_attribute("body", "data-session"))["slots"]
+    slots = assistant.tracker(page.get_attribute("body", "data-session"), "web")["slots"]
     assert (slots["pain_location"], slots["side"]) == ("sit_bone", "left")
     context.close()

@@ -67,7 +67,7 @@ def test_two_rasa_servers_share_postgres_and_redis(kb, postgres_url: str, redis_
         engine = create_engine(postgres_url, future=True)
         with engine.connect() as connection:
             rows = connection.execute(text(
-                "SELECT sender_id, type_name, timestamp, data FROM events WHERE sender_id LIKE 'scale-%' "
+                "SELECT sender_id, type_name, timestamp, data FROM events WHERE sender_id LIKE 'rest:scale-%' "
                 "ORDER BY id")).all()
         engine.dispose()
         by_sender: Dict[str, list] = {}
