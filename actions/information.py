@@ -13,6 +13,7 @@ from actions import knowledge
 from actions.assessment import treatment_message
 from actions.conversation_state import known_findings
 from hipguide.reasoning.findings import FindingState
+from hipguide.reasoning.triage import TRIAGE_ORDER
 
 # The finding each intake question is about, for "why do you ask?".
 SLOT_EXPLANATIONS = {
@@ -118,9 +119,12 @@ class ActionSummary(Action):
             return []
         labels = knowledge.reasoning_data().labels
         names = {c.id: c.name for c in knowledge.conditions(tracker.get_slot("likely_conditions") or [])}
+        triage = tracker.get_slot("triage_level")
 
         def listed(state: FindingState) -> str:
-            items = [labels.get(f, f) for f, s in sorted(findings.items()) if s == state]
+            # Only the knowledge data's own labels: a value a person made up never comes
+            # back in the assistant's words (or as a link on the web page).
+            items = [labels[f] for f, s in sorted(findings.items()) if s == state and f in labels]
             return "; ".join(items) or "-"
 
         dispatcher.utter_message(
@@ -128,6 +132,6 @@ class ActionSummary(Action):
             present=listed(FindingState.present), absent=listed(FindingState.absent),
             unknown=listed(FindingState.unknown),
             likely="; ".join(names.values()) or "-",
-            triage=tracker.get_slot("triage_level") or "not yet assessed",
+            triage=triage if triage in TRIAGE_ORDER else "not yet assessed",
         )
         return []

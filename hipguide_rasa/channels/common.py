@@ -9,6 +9,7 @@ missing and the channel registers no routes (its webhook answers 404).
 
 from __future__ import annotations
 
+import hmac
 import logging
 import os
 import re
@@ -55,6 +56,13 @@ def read_settings(
     else:
         logger.info("channel %s not enabled: %s not set", channel, ", ".join(missing))
     return settings
+
+
+def same_secret(given: str | None, expected: str) -> bool:
+    """Constant-time comparison of a secret from a request (any characters) with ours."""
+    if not given or not expected:
+        return False
+    return hmac.compare_digest(given.encode("utf-8", "replace"), expected.encode("utf-8", "replace"))
 
 
 def add_health_route(blueprint: Blueprint) -> None:

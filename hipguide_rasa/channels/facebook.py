@@ -28,6 +28,7 @@ from hipguide_rasa.channels.common import (
     disabled_blueprint,
     in_own_id_space,
     read_settings,
+    same_secret,
 )
 
 REQUIRED = ("FACEBOOK_VERIFY", "FACEBOOK_SECRET", "FACEBOOK_PAGE_ACCESS_TOKEN")
@@ -42,7 +43,7 @@ def signature_valid(secret: str, body: bytes, headers: Any) -> bool:
         if given:
             method, _, digest = given.partition("=")
             expected = hmac.new(secret.encode(), body, algorithm).hexdigest()
-            return method == algorithm().name and hmac.compare_digest(digest, expected)
+            return method == algorithm().name and same_secret(digest, expected)
     return False
 
 
@@ -97,7 +98,7 @@ class HipGuideFacebookInput(FacebookInput):
         @facebook.route("/webhook", methods=["GET"])
         async def verify(request: Request) -> HTTPResponse:
             token = request.args.get("hub.verify_token") or ""
-            if hmac.compare_digest(token.encode(), self.fb_verify.encode()):
+            if same_secret(token, self.fb_verify):
                 return response.text(request.args.get("hub.challenge") or "")
             return response.text("wrong verify token", status=403)
 

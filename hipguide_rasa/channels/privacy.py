@@ -1,19 +1,22 @@
 """Privacy endpoints on the Rasa server: deleting a conversation, and the retention job.
 
-* ``DELETE /webhooks/privacy/conversations/<sender_id>`` deletes one person's conversation.
+* ``DELETE /webhooks/privacy/conversations/<conversation id>`` deletes one person's conversation
+  (the id as stored: ``sms:+447700900123``, ``web:<session id>``; percent-encode what a URL
+  cannot carry). 404 when nothing is stored under that id.
   It exists only when the HTTP API is on (``HIPGUIDE_ENABLE_API=1``) and needs the API token
   (``Authorization: Bearer <HIPGUIDE_API_TOKEN>`` or ``?token=``); otherwise use
   ``python -m hipguide_rasa.privacy delete <sender_id>``.
-* With ``HIPGUIDE_RETENTION_DAYS`` set, conversations idle for longer are deleted when the
-  server starts and then every ``HIPGUIDE_RETENTION_INTERVAL`` seconds (default 3600).
+* Conversations idle for longer than ``HIPGUIDE_RETENTION_DAYS`` (90 unless set; ``off``
+  keeps them) are deleted when the server starts and then every
+  ``HIPGUIDE_RETENTION_INTERVAL`` seconds (default 3600).
 """
 
 from __future__ import annotations
 
 import asyncio
-import hmac
 import logging
 import os
+from urllib.parse import unquote
 from typing import Any, Awaitable, Callable, Dict
 
 from rasa.core.channels.channel import InputChannel, UserMessage
@@ -22,6 +25,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from hipguide_rasa import privacy
+from hipguide_rasa.channels.common import same_secret
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +51,7 @@ class PrivacyInput(InputChannel):
         header = request.headers.get("Authorization", "")
         if header.startswith("Bearer "):
             given = header[len("Bearer "):]
-        return bool(self.token) and hmac.compare_digest(given.encode(), str(self.token).encode())
+        return same_secret(given, self.token or "")
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         bp = Blueprint("hipguide_privacy", __name__)
@@ -62,12 +66,15 @@ class PrivacyInput(InputChannel):
                 app.ctx.hipguide_retention.cancel()
 
         if self.token:
-            @bp.route("/conversations/<sender_id:str>", methods=["DELETE"])
+            @bp.route("/conversations/<sender_id:path>", methods=["DELETE"])
             async def delete_conversation(request: Request, sender_id: str) -> HTTPResponse:
                 if not self.authorised(request):
                     return response.json({"error": "a valid API token is required"}, status=401)
+                conversation = unquote(sender_id)  # "wa:whatsapp%3A%2B44..." and ids with "/"
                 deleted = await asyncio.get_running_loop().run_in_executor(
-                    None, privacy.delete_conversation, sender_id)
+                    None, privacy.delete_conversation, conversation)
+                if not deleted:
+                    return response.json({"error": "no stored conversation has this id"}, status=404)
                 return response.json({"deleted_events": deleted})
         else:
             logger.info("conversation delete endpoint off (the HTTP API is off); use python -m hipguide_rasa.privacy")

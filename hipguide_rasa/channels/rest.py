@@ -17,7 +17,6 @@ Either way a REST ``sender`` names a conversation in the REST channel's own id s
 from __future__ import annotations
 
 import asyncio
-import hmac
 import ipaddress
 import json
 import logging
@@ -29,7 +28,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from hipguide_rasa.channels.common import add_health_route, in_own_id_space
+from hipguide_rasa.channels.common import add_health_route, in_own_id_space, same_secret
 from hipguide_rasa.channels.web import MAX_MESSAGE_CHARS
 
 logger = logging.getLogger(__name__)
@@ -50,8 +49,7 @@ def refusal(request: Request, token: str | None) -> HTTPResponse | None:
     """None when the caller may use the REST channel, else the 401/403 that says why."""
     if token:
         header = request.headers.get("Authorization") or ""
-        given = header[len("Bearer "):] if header.startswith("Bearer ") else ""
-        if given and hmac.compare_digest(given.encode("utf-8", "replace"), token.encode()):
+        if header.startswith("Bearer ") and same_secret(header[len("Bearer "):], token):
             return None
         return response.json({"error": "a valid REST token is required (Authorization: Bearer ...)"},
                              status=401, headers={"WWW-Authenticate": "Bearer"})

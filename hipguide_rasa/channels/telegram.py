@@ -15,7 +15,6 @@ loopback recorder).
 
 from __future__ import annotations
 
-import hmac
 import logging
 from typing import Any, Awaitable, Callable, Dict, List
 
@@ -33,6 +32,7 @@ from hipguide_rasa.channels.common import (
     disabled_blueprint,
     in_own_id_space,
     read_settings,
+    same_secret,
 )
 
 logger = logging.getLogger(__name__)
@@ -90,8 +90,7 @@ class TelegramInput(InputChannel):
         return bool(result)
 
     def is_authentic(self, request: Request) -> bool:
-        given = request.headers.get(SECRET_HEADER, "")
-        return hmac.compare_digest(given.encode(), self.settings["TELEGRAM_SECRET_TOKEN"].encode())
+        return same_secret(request.headers.get(SECRET_HEADER), self.settings["TELEGRAM_SECRET_TOKEN"])
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         if not self.settings.enabled:

@@ -104,7 +104,7 @@ class WebChatInput(SocketIOInput):
 
         @web.route("", methods=["GET", "HEAD"], strict_slashes=True, name="hipguide_web_bare")
         async def bare(_: Request) -> HTTPResponse:
-            return response.redirect("/chat/", headers=SECURITY_HEADERS)
+            return response.redirect("/chat/", headers=dict(SECURITY_HEADERS))  # redirect() adds Location
 
         @web.route("/<name:str>", methods=["GET", "HEAD"])
         async def static_file(_: Request, name: str) -> HTTPResponse:
@@ -144,6 +144,6 @@ class WebChatInput(SocketIOInput):
 async def _static(name: str) -> HTTPResponse:
     entry = STATIC_FILES.get(name)
     if entry is None or not entry[0].is_file():
-        return response.text("not found", status=404, headers=SECURITY_HEADERS)
+        return response.text("not found", status=404, headers=dict(SECURITY_HEADERS))
     path, content_type = entry
-    return response.raw(path.read_bytes(), content_type=content_type, headers=SECURITY_HEADERS)
+    return response.raw(path.read_bytes(), content_type=content_type, headers=dict(SECURITY_HEADERS))

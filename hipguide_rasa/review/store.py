@@ -6,7 +6,6 @@ install, PostgreSQL in production). Read-only: nothing here writes or deletes.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,7 +16,10 @@ from sqlalchemy import MetaData, Table, create_engine, func, select
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import NoSuchTableError, OperationalError
 
+from hipguide_rasa.log_redaction import conversation_label
 from hipguide_rasa.tracker_store import tracker_store_url
+
+__all__ = ["ConversationStore", "StoreError", "StoredConversation", "conversation_label"]
 
 
 class StoreError(Exception):
@@ -28,11 +30,6 @@ class StoreError(Exception):
 class StoredConversation:
     sender_id: str
     events: List[Dict[str, Any]]
-
-
-def conversation_label(sender_id: str) -> str:
-    """A stable, non-reversible name for a conversation (first 10 hex of its SHA-256)."""
-    return hashlib.sha256(sender_id.encode()).hexdigest()[:10]
 
 
 class ConversationStore:

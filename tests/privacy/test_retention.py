@@ -57,7 +57,7 @@ def test_an_empty_store_is_fine(tmp_path) -> None:  # type: ignore[no-untyped-de
     assert privacy.delete_conversation("anyone", url) == 0
 
 
-@pytest.mark.parametrize("value, expected", [("", None), ("30", 30.0), ("0.5", 0.5)])
+@pytest.mark.parametrize("value, expected", [("", 90.0), ("off", None), ("OFF", None), ("30", 30.0), ("0.5", 0.5)])
 def test_retention_setting(value: str, expected) -> None:  # type: ignore[no-untyped-def]
     assert privacy.retention_days({"HIPGUIDE_RETENTION_DAYS": value}) == expected
 
@@ -68,7 +68,40 @@ def test_a_bad_retention_setting_is_refused(value: str) -> None:
         privacy.retention_days({"HIPGUIDE_RETENTION_DAYS": value})
 
 
-def test_the_command_refuses_a_missing_period(monkeypatch: pytest.MonkeyPatch, capsys) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.delenv("HIPGUIDE_RETENTION_DAYS", raising=False)
+def test_the_command_refuses_to_purge_with_retention_off(monkeypatch: pytest.MonkeyPatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("HIPGUIDE_RETENTION_DAYS", "off")
     assert privacy.main(["purge"]) == 2
     assert "HIPGUIDE_RETENTION_DAYS" in capsys.readouterr().err
+
+
+async def check_migration(url: str) -> None:
+    parsed = make_url(url)
+    store = SQLTrackerStore(dialect=parsed.drivername, host=parsed.host, port=parsed.port, db=parsed.database,
+                            username=parsed.username, password=parsed.password)
+    stamp = time.time()
+    for sender, channel in [("+447700900123", "twilio"), ("whatsapp:+447700900123", "twilio_whatsapp"),
+                            ("123456", "telegram"), ("someone", "rest"), ("rest:done", "rest"),
+                            ("shell-user", "cmdline"), ("taken", "rest"), ("rest:taken", "rest")]:
+        await store.save(DialogueStateTracker.from_events(sender, [
+            ActionExecuted("action_listen", timestamp=stamp),
+            UserUttered("my hip hurts", input_channel=channel, timestamp=stamp + 1),
+        ]))
+    store.engine.dispose()
+
+    assert privacy.migrate_ids(url) == {"renamed": 4, "already": 2, "unknown": 1, "clash": 1}
+    engine = privacy._engine(url)
+    with engine.connect() as connection:
+        senders = {row[0] for row in connection.execute(privacy.select(privacy.EVENTS.c.sender_id).distinct())}
+    engine.dispose()
+    assert senders == {"sms:+447700900123", "wa:whatsapp:+447700900123", "tg:123456", "rest:someone",
+                       "rest:done", "shell-user", "taken", "rest:taken"}
+    assert privacy.migrate_ids(url) == {"renamed": 0, "already": 6, "unknown": 1, "clash": 1}  # idempotent
+
+
+async def test_migration_to_channel_id_spaces_on_sqlite(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    await check_migration(f"sqlite:///{tmp_path / 'tracker.db'}")
+
+
+@pytest.mark.postgres
+async def test_migration_to_channel_id_spaces_on_postgres(postgres_url: str) -> None:
+    await check_migration(postgres_url)
