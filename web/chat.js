@@ -160,9 +160,14 @@
 
   socket.on("hipguide_error", function (error) {
     setTyping(false);
-    var text = error && error.code === "message_too_long"
+    var code = error && error.code;
+    var text = code === "message_too_long"
       ? "That message is too long. Please keep it under " + MAX_CHARS + " characters."
-      : "That message could not be sent. Please try again.";
+      : code === "rate_limited"
+        ? "You're sending messages faster than I can read them. Please wait a few seconds and send that again."
+        : code === "busy"
+          ? "I couldn't handle that message just now. Please send it again in a moment."
+          : "That message could not be sent. Please try again.";
     add({ from: "system", text: text });
   });
 

@@ -93,7 +93,7 @@ def _post(url: str, sender: str, message: str) -> List[Dict[str, Any]]:
 
 
 def _slots(base: str, sender: str, token: str) -> Dict[str, Any]:
-    url = f"{base}/conversations/{quote(rest_conversation(sender), safe='')}/tracker?token={token}"
+    url = f"{base}/conversations/{quote(rest_conversation(sender), safe=':+/@')}/tracker?token={token}"
     with urllib.request.urlopen(url, timeout=60) as response:
         return dict(json.loads(response.read())["slots"])
 

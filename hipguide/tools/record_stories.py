@@ -42,7 +42,7 @@ SIDE_TRIPS: List[Dict[str, Any]] = [
 
 
 def _story(base: str, sender: str, token: str) -> str:
-    url = f"{base}/conversations/{quote(rest_conversation(sender), safe='')}/story?token={token}"
+    url = f"{base}/conversations/{quote(rest_conversation(sender), safe=':+/@')}/story?token={token}"
     with urllib.request.urlopen(url, timeout=60) as response:
         return response.read().decode()
 

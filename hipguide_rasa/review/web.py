@@ -173,6 +173,9 @@ class ReviewSite:
         return PAGE.substitute(title="Error", body=f'<p class="error">{e(message)}</p>')
 
 
+ALLOWED_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]"})
+
+
 def handler_for(site: ReviewSite) -> type:
     class Handler(BaseHTTPRequestHandler):
         server_version = "hipguide-review"
@@ -192,7 +195,19 @@ def handler_for(site: ReviewSite) -> type:
             self.end_headers()
             self.wfile.write(data)
 
+        def host_allowed(self) -> bool:
+            """Only this machine's own names: a page on another site that rebinds its DNS
+            name to 127.0.0.1 (DNS rebinding) sends its own name and is refused."""
+            host = (self.headers.get("Host") or "").strip().lower()
+            name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+            if name in ALLOWED_HOSTS:
+                return True
+            self.send_page(HTTPStatus.MISDIRECTED_REQUEST, site.error_page("Open this page as http://127.0.0.1:<port>/."))
+            return False
+
         def do_GET(self) -> None:
+            if not self.host_allowed():
+                return
             url = urlsplit(self.path)
             try:
                 if url.path == "/":
@@ -207,6 +222,8 @@ def handler_for(site: ReviewSite) -> type:
                 self.send_page(HTTPStatus.NOT_FOUND, site.error_page("There is no such conversation."))
 
         def do_POST(self) -> None:
+            if not self.host_allowed():
+                return
             url = urlsplit(self.path)
             parts = url.path.strip("/").split("/")
             length = int(self.headers.get("Content-Length") or 0)

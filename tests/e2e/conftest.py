@@ -37,7 +37,8 @@ class RunningAssistant:
 
     def tracker(self, sender: str, channel: str = "rest") -> Dict[str, Any]:
         """The stored conversation of ``sender`` (the platform's id) on ``channel``."""
-        conversation = urllib.parse.quote(conversation_id(channel, sender), safe="")
+        # Rasa's API does not percent-decode the id: send ":" "+" "/" "@" as they are.
+        conversation = urllib.parse.quote(conversation_id(channel, sender), safe=":+/@")
         url = (f"http://127.0.0.1:{self.servers.rasa_port}/conversations/{conversation}/tracker"
                f"?token={self.token}")
         with urllib.request.urlopen(url, timeout=30) as response:

@@ -213,9 +213,10 @@ def test_the_review_page_in_a_browser(browser, review_page, talked, tmp_path) ->
 
 
 def test_the_review_page_refuses_bad_requests(review_page, talked) -> None:  # type: ignore[no-untyped-def]
-    def status(url: str, data: bytes | None = None) -> int:
+    def status(url: str, data: bytes | None = None, headers: Dict[str, str] | None = None) -> int:
         try:
-            with urllib.request.urlopen(urllib.request.Request(url, data=data), timeout=30) as response:
+            with urllib.request.urlopen(urllib.request.Request(url, data=data, headers=headers or {}),
+                                        timeout=30) as response:
                 return int(response.status)
         except urllib.error.HTTPError as error:
             return error.code
@@ -227,3 +228,7 @@ def test_the_review_page_refuses_bad_requests(review_page, talked) -> None:  # t
     assert status(f"{review_page}/etc/passwd") == 404
     assert status(f"{review_page}/c/{name}/export", b"kind=story&token=forged") == 403  # another site's form
     assert status(f"{review_page}/c/{name}/export", b"x" * 20_000) == 404
+    # DNS rebinding: a browser on evil.example whose name now points at 127.0.0.1
+    assert status(f"{review_page}/", headers={"Host": "evil.example"}) == 421
+    assert status(f"{review_page}/c/{name}", headers={"Host": "evil.example:8080"}) == 421
+    assert status(f"{review_page}/", headers={"Host": "localhost"}) == 200
