@@ -80,12 +80,23 @@ class PrivacyInput(InputChannel):
             logger.info("conversation delete endpoint off (the HTTP API is off); use python -m hipguide_rasa.privacy")
         return bp
 
+    @staticmethod
+    def _forget_web_sessions(days: float) -> None:
+        from hipguide_rasa.channels.web_sessions import SessionRegistry
+
+        registry = SessionRegistry()
+        try:
+            registry.forget_older_than(days)
+        finally:
+            registry.close()
+
     async def _retention_loop(self) -> None:
         days = float(self.retention_days or 0)
         while True:
             try:
                 removed = await asyncio.get_running_loop().run_in_executor(None, privacy.purge, days)
                 logger.info("retention: deleted %d conversations idle for over %g days", removed, days)
+                await asyncio.get_running_loop().run_in_executor(None, self._forget_web_sessions, days)
             except Exception as error:  # keep serving; try again next time
                 logger.warning("retention purge failed: %s", type(error).__name__)
             await asyncio.sleep(self.interval)
