@@ -54,7 +54,8 @@ async def _say(agent: Any, message: Any, response: str) -> None:
 
 def conversation_full(agent: Any, sender_id: str) -> bool:
     """True when ``sender_id`` may not add to its conversation now (see the module doc)."""
-    store = getattr(agent, "tracker_store", None)
+    store: Any = getattr(agent, "tracker_store", None)
+    store = getattr(store, "_tracker_store", store)  # Rasa 3.6 wraps it in AwaitableTrackerStore
     if not hasattr(store, "stored_events"):
         return False  # only the SQL store is bounded here
     limit = max_events()

@@ -1,9 +1,10 @@
 """Deleting conversations: one person's on request, and everyone's past the retention period.
 
 ``python -m hipguide_rasa.privacy delete <conversation id>`` removes every stored event of
-one conversation; ``python -m hipguide_rasa.privacy purge [--days N]`` removes conversations whose
-last event is older than N days (default ``HIPGUIDE_RETENTION_DAYS``, itself 90 unless set; ``off`` keeps everything). Both work on the
-tracker store named by ``TRACKER_STORE_URL`` (Rasa's ``events`` table), SQLite or PostgreSQL.
+one conversation; ``python -m hipguide_rasa.privacy purge [--days N]`` removes conversations
+whose last event is older than N days (default ``HIPGUIDE_RETENTION_DAYS``, itself 90 unless
+set; ``off`` keeps everything). Both work on the tracker store named by
+``TRACKER_STORE_URL`` (Rasa's ``events`` table), SQLite or PostgreSQL.
 
 ``python -m hipguide_rasa.privacy migrate-ids`` is the one-off cut-over to per-channel id
 spaces: a conversation stored under the platform's bare id (``+447700900123``) is renamed

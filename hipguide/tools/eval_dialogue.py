@@ -15,10 +15,10 @@ import sys
 import tempfile
 import time
 import urllib.request
-from urllib.parse import quote
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List
+from urllib.parse import quote
 
 import yaml
 

@@ -13,9 +13,9 @@ import secrets
 import sys
 import tempfile
 import urllib.request
-from urllib.parse import quote
 from pathlib import Path
 from typing import Any, Dict, List, Tuple
+from urllib.parse import quote
 
 import yaml
 

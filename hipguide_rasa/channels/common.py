@@ -134,7 +134,7 @@ def in_own_id_space(channel: str, on_new_message: OnNewMessage) -> OnNewMessage:
 
     async def handle(message: UserMessage) -> Any:
         message.sender_id = conversation_id(channel, message.sender_id)
-        message.output_channel = PlatformOutput(message.output_channel)  # type: ignore[assignment]
+        message.output_channel = PlatformOutput(message.output_channel)
         return await on_new_message(message)
 
     return handle

@@ -16,8 +16,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from urllib.parse import unquote
 from typing import Any, Awaitable, Callable, Dict
+from urllib.parse import unquote
 
 from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response

@@ -13,12 +13,13 @@ from typing import Any, Dict, Iterator
 import pytest
 
 from hipguide.knowledge.build import build_database
-from hipguide_rasa.channels.common import conversation_id
 from hipguide.tools.servers import Servers, free_port
 from hipguide.tools.train import train
+from hipguide_rasa.channels.common import conversation_id
 from tests.e2e.platform_api import PlatformAPI
 
 RETENTION_DAYS = 30  # the test servers purge conversations idle for longer, every 3 s
+MAX_EVENTS = 1500  # stored events per conversation (the longest test conversation has some 300)
 
 
 class RunningAssistant:
@@ -59,6 +60,7 @@ def assistant(kb, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningA
         env={"DATABASE_URL": knowledge_db, "TRACKER_STORE_URL": f"sqlite:///{tracker_db}",
              "HIPGUIDE_ENABLE_API": "1", "HIPGUIDE_API_TOKEN": token,
              "HIPGUIDE_RETENTION_DAYS": str(RETENTION_DAYS), "HIPGUIDE_RETENTION_INTERVAL": "3",
+             "HIPGUIDE_MAX_EVENTS": str(MAX_EVENTS),
              **platforms.environment()},
     )
     try:

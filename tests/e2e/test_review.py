@@ -14,9 +14,9 @@ import yaml
 
 from hipguide.tools.replay_stories import replay
 from hipguide.tools.train import train
+from hipguide_rasa.channels.common import conversation_id
 from hipguide_rasa.review.__main__ import main
 from hipguide_rasa.review.check import Checker, plain
-from hipguide_rasa.channels.common import conversation_id
 from hipguide_rasa.review.export import conversation_label
 
 pytestmark = pytest.mark.servers

@@ -269,10 +269,43 @@ def test_12_no_version_banner_and_security_headers_everywhere(assistant) -> None
 
     status, headers, body = request(f"{assistant.url}/")
     assert status == 200 and rasa.__version__.encode() not in body and b"Rasa" not in body
-    for url, data, extra in [(f"{assistant.url}/webhooks/rest/webhook", json.dumps({"sender": "h", "message": "hi"}).encode(),
-                              {"Content-Type": "application/json"}),
-                             (f"{assistant.url}/webhooks/rest/webhook", b"{}", {"Content-Type": "application/json"}),
+    webhook, as_json = f"{assistant.url}/webhooks/rest/webhook", {"Content-Type": "application/json"}
+    for url, data, extra in [(webhook, json.dumps({"sender": "h", "message": "hi"}).encode(), as_json),
+                             (webhook, b"{}", as_json),
                              (f"{assistant.url}/no/such/page", None, {})]:
         status, headers, _ = request(url, data, extra)
         assert headers.get("X-Content-Type-Options") == "nosniff", (url, status)
         assert headers.get("Cache-Control") == "no-store", (url, status)
+
+
+def copy_last_event(db_path: Path, sender: str, copies: int, before_session: bool) -> None:
+    """Pad a stored conversation with copies of its last ``action_listen`` (harmless to replay),
+    dated after its session start or, for an earlier session, a day before it."""
+    with sqlite3.connect(db_path) as db:
+        row = db.execute("SELECT type_name, timestamp, intent_name, action_name, data FROM events "
+                         "WHERE sender_id = ? AND action_name = 'action_listen' ORDER BY id DESC LIMIT 1",
+                         (sender,)).fetchone()
+        stamp = row[1] - 86400 if before_session else row[1]
+        db.executemany("INSERT INTO events (sender_id, type_name, timestamp, intent_name, action_name, data) "
+                       "VALUES (?, ?, ?, ?, ?, ?)", [(sender, row[0], stamp, row[2], row[3], row[4])] * copies)
+
+
+def test_3_a_conversation_has_a_bounded_number_of_stored_events(assistant) -> None:  # type: ignore[no-untyped-def]
+    from tests.e2e.conftest import MAX_EVENTS
+
+    sender = f"long-{uuid.uuid4().hex[:8]}"
+    stored = conversation_id("rest", sender)
+    assistant.say(sender, "my hip hurts after running")
+    copy_last_event(assistant.tracker_db, stored, MAX_EVENTS, before_session=True)
+    # the earlier session goes, the conversation goes on
+    replies = texts(assistant.say(sender, '/describe_symptoms{"body_location": "outer_hip"}'))
+    assert "Which side" in replies, replies
+    with sqlite3.connect(assistant.tracker_db) as db:
+        assert db.execute("SELECT COUNT(*) FROM events WHERE sender_id = ?", (stored,)).fetchone()[0] < 100
+
+    copy_last_event(assistant.tracker_db, stored, MAX_EVENTS, before_session=False)
+    replies = texts(assistant.say(sender, "the right one"))
+    assert "longer than I can store" in replies and "emergency number" in replies
+    with sqlite3.connect(assistant.tracker_db) as db:
+        users = db.execute("SELECT COUNT(*) FROM events WHERE sender_id = ? AND type_name = 'user'", (stored,))
+        assert users.fetchone()[0] == 2  # the refused message was not kept
