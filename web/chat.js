@@ -130,11 +130,19 @@
 
   socket.on("session_confirm", function (confirmed) {
     var isNew = confirmed !== sessionId;
+    if (isNew && sessionId && transcript.length > 0) {
+      // the server did not continue the stored session (expired, or open in another tab)
+      transcript = [];
+      store.removeItem(TRANSCRIPT_KEY);
+      renderAll();
+      add({ from: "system", text: "Your earlier conversation could not be continued here, so this is a new one." });
+    }
     sessionId = confirmed;
     store.setItem(SESSION_KEY, confirmed);
     setStatus("Connected. Your conversation is private to this tab.", false);
     document.body.dataset.session = confirmed;
-    if (isNew && transcript.length === 0) {
+    var talked = transcript.some(function (entry) { return entry.from !== "system"; });
+    if (isNew && !talked) {
       socket.emit("user_uttered", { message: "/greet", session_id: sessionId });
       setTyping(true);
     }

@@ -93,9 +93,16 @@ def _post(url: str, sender: str, message: str) -> List[Dict[str, Any]]:
 
 
 def _slots(base: str, sender: str, token: str) -> Dict[str, Any]:
-    url = f"{base}/conversations/{quote(rest_conversation(sender), safe=':+/@')}/tracker?token={token}"
-    with urllib.request.urlopen(url, timeout=60) as response:
-        return dict(json.loads(response.read())["slots"])
+    """The REST conversation's slots; a revision before per-channel ids (``make compare``
+    against an older base) stored it under the bare sender."""
+    tracker: Dict[str, Any] = {}
+    for conversation in (rest_conversation(sender), sender):
+        url = f"{base}/conversations/{quote(conversation, safe=':+/@')}/tracker?token={token}"
+        with urllib.request.urlopen(url, timeout=60) as response:
+            tracker = dict(json.loads(response.read()))
+        if any(event.get("event") == "user" for event in tracker.get("events") or []):
+            break
+    return dict(tracker["slots"])
 
 
 def activity_ids() -> frozenset:
