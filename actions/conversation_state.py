@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import AbstractSet, Any, Dict, List, Mapping, Sequence
+from typing import AbstractSet, Any, Callable, Dict, List, Mapping, Sequence, Tuple
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 
+from hipguide.reasoning.answers import REPLY_STATES, read_age, read_duration, read_onset, read_reply, read_side
 from hipguide.reasoning.findings import (
     Findings,
     FindingState,
@@ -21,6 +22,38 @@ from hipguide.reasoning.findings import (
 
 ANSWER_STATES = {"affirm": FindingState.present, "deny": FindingState.absent,
                  "unsure": FindingState.unknown}
+# Intents that ask something on the way: the open question waits for them (rules answer them).
+SIDE_QUESTIONS = frozenset({"why_asking", "ask_treatment", "ask_condition_info", "bot_challenge",
+                            "request_summary", "human_handoff"})
+# How a typed answer to each intake question is read (hipguide.reasoning.answers).
+INTAKE_READERS: Dict[str, Callable[[str], Any]] = {
+    "age": read_age, "duration_days": read_duration, "onset": read_onset, "side": read_side,
+}
+
+
+def latest_intent(tracker: Tracker) -> str | None:
+    return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+def typed_text(tracker: Tracker) -> str:
+    """The person's latest message as typed (empty for a button payload)."""
+    text = str(tracker.latest_message.get("text") or "")
+    return "" if text.strip().startswith("/") else text
+
+
+def typed_intake_answer(tracker: Tracker) -> Tuple[str, Any] | None:
+    """(slot, value) when the latest message, read as an answer to the intake question being
+    asked, gives it: "27." to the age question, "a fortnight" to the duration question."""
+    slot = tracker.get_slot("requested_slot")
+    reader = INTAKE_READERS.get(slot or "")
+    text = typed_text(tracker)
+    if tracker.active_loop_name != "intake_form" or reader is None or not text:
+        return None
+    if latest_intent(tracker) in SIDE_QUESTIONS:
+        return None
+    value = reader(text)
+    return (str(slot), value) if value is not None else None
+
 
 def latest_age(tracker: Tracker) -> float | None:
     for entity in tracker.latest_message.get("entities", []):
@@ -29,6 +62,9 @@ def latest_age(tracker: Tracker) -> float | None:
                 return float(entity["value"])
             except (TypeError, ValueError):
                 return None
+    typed = typed_intake_answer(tracker)
+    if typed and typed[0] == "age":
+        return float(typed[1])
     value = tracker.get_slot("age")
     return float(value) if value is not None else None
 
@@ -36,17 +72,38 @@ def latest_age(tracker: Tracker) -> float | None:
 def latest_duration_days(tracker: Tracker) -> float | None:
     for entity in tracker.latest_message.get("entities", []):
         if entity.get("entity") == "duration":
-            return parse_duration_days(str(entity.get("value", "")))
+            days = parse_duration_days(str(entity.get("value", "")))
+            if days is not None:
+                return days
+    typed = typed_intake_answer(tracker)
+    if typed and typed[0] == "duration_days":
+        return float(typed[1])
     value = tracker.get_slot("duration_days")
     return float(value) if value is not None else None
 
 
-def answered_question(tracker: Tracker, yes_means: Mapping[str, str]) -> Findings:
-    """A yes / no / not sure reply to the pending follow-up question, as a finding."""
+def typed_reply_state(tracker: Tracker, pending: str, stated: Findings,
+                      about_pain: AbstractSet[str] = frozenset()) -> FindingState | None:
+    """Yes / no / not sure, read from a typed answer to the pending follow-up question
+    (``about_pain``: the findings whose question asks whether something hurts)."""
+    text = typed_text(tracker)
+    if not text or latest_intent(tracker) in SIDE_QUESTIONS:
+        return None
+    reply = read_reply(text, pending, stated, about_pain=pending in about_pain)
+    return REPLY_STATES[reply] if reply is not None else None
+
+
+def answered_question(tracker: Tracker, yes_means: Mapping[str, str], stated: Findings | None = None,
+                      about_pain: AbstractSet[str] = frozenset()) -> Findings:
+    """A yes / no / not sure reply to the pending follow-up question, as a finding: from the
+    intent of a button or a short answer, else read from the typed words."""
     pending = tracker.get_slot("pending_question")
-    intent = (tracker.latest_message.get("intent") or {}).get("name")
-    state = ANSWER_STATES.get(intent or "")
-    if not pending or state is None:
+    if not pending or pending in (stated or {}):
+        return {}  # the message says it in words: that statement stands as it is
+    state = ANSWER_STATES.get(latest_intent(tracker) or "")
+    if state is None and tracker.active_loop_name == "followup_form":
+        state = typed_reply_state(tracker, pending, stated or {}, about_pain)
+    if state is None:
         return {}
     if state != FindingState.unknown and yes_means.get(pending) == "absent":
         state = FindingState.absent if state == FindingState.present else FindingState.present
@@ -54,7 +111,8 @@ def answered_question(tracker: Tracker, yes_means: Mapping[str, str]) -> Finding
 
 
 def current_findings(tracker: Tracker, yes_means: Mapping[str, str] | None = None,
-                     vocabulary: AbstractSet[str] | None = None) -> Findings:
+                     vocabulary: AbstractSet[str] | None = None,
+                     about_pain: AbstractSet[str] = frozenset()) -> Findings:
     """What was known before this message, updated with this message's statements.
 
     A yes/no answer to the pending question counts as a statement about that finding;
@@ -63,7 +121,10 @@ def current_findings(tracker: Tracker, yes_means: Mapping[str, str] | None = Non
     """
     known = parse_findings(tracker.get_slot("findings"))
     stated = findings_from_entities(tracker.latest_message.get("entities", []), vocabulary)
-    answered = answered_question(tracker, yes_means or {})
+    typed = typed_intake_answer(tracker)
+    if typed and typed[0] in ("onset", "side") and typed[1] not in stated:
+        stated = {**stated, typed[1]: FindingState.present}
+    answered = answered_question(tracker, yes_means or {}, stated, about_pain)
     derived = {**derived_from_age(latest_age(tracker)),
                **derived_from_duration(latest_duration_days(tracker))}
     return with_implications(merge(merge(merge(known, derived), answered), stated))
@@ -78,7 +139,12 @@ def known_findings(tracker: Tracker) -> Findings:
     return with_implications(parse_findings(tracker.get_slot("findings")))
 
 
-def keep_form_going(events: List[EventType], tracker: Tracker) -> List[EventType]:
+def stated_findings(tracker: Tracker) -> Findings:
+    """The findings the latest message states in words (entities)."""
+    return findings_from_entities(tracker.latest_message.get("entities", []))
+
+
+def keep_form_going(events: List[EventType], tracker: Tracker, always: bool = False) -> List[EventType]:
     """Let a form accept a message that stated findings but answered nothing it asked.
 
     Without this the form would be rejected ("I also can't sleep on that side" while the
@@ -87,7 +153,7 @@ def keep_form_going(events: List[EventType], tracker: Tracker) -> List[EventType
     """
     answered = any(isinstance(e, dict) and e.get("event") == "slot"
                    and e.get("name") != "requested_slot" for e in events)
-    if not answered and findings_from_entities(tracker.latest_message.get("entities", [])):
+    if not answered and (always or stated_findings(tracker)):
         return [*events, SlotSet("findings", tracker.get_slot("findings"))]
     return events
 

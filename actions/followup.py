@@ -18,7 +18,16 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.conversation_state import keep_form_going, known_findings
+from actions.conversation_state import (
+    SIDE_QUESTIONS,
+    answers_to,
+    keep_form_going,
+    known_findings,
+    latest_intent,
+    stated_findings,
+    typed_reply_state,
+)
+from actions.intake import LEAVES_THE_QUESTION, MAX_TRIES
 from actions.knowledge import reasoning_data
 from hipguide.reasoning.findings import FindingState
 from hipguide.reasoning.questions import NextQuestion, next_question
@@ -82,10 +91,37 @@ class ActionAskFollowupAnswer(Action):
 
 
 class ValidateFollowupForm(FormValidationAction):
-    """Slot: followup_answer (domain `followup_form`); asks until the stopping rule says done."""
+    """Slot: followup_answer (domain `followup_form`); asks until the stopping rule says done.
+
+    A typed answer ("only when I lie on that side", "never, though I cracked a shin bone")
+    is read as yes / no / not sure (slot extraction has already recorded it, and anything
+    else the message states, as findings). An answer that cannot be read gets one more try
+    with an example; then the question is recorded as not known and the next one comes.
+    """
 
     def name(self) -> str:
         return "validate_followup_form"
+
+    async def get_extraction_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: DomainDict) -> List[EventType]:
+        events = await super().get_extraction_events(dispatcher, tracker, domain)
+        pending = tracker.get_slot("pending_question")
+        if tracker.get_slot("requested_slot") != "followup_answer" or not pending or any(
+                e.get("event") == "slot" and e.get("name") == "followup_answer" for e in events):
+            return events
+        intent = latest_intent(tracker)
+        if intent in SIDE_QUESTIONS or intent in LEAVES_THE_QUESTION:
+            return events
+        stated = stated_findings(tracker)
+        state = stated.get(pending) or typed_reply_state(tracker, pending, stated, reasoning_data().pain_questions)
+        if state is not None:
+            events.append(SlotSet("followup_answer", state.value))
+        elif answers_to(tracker.events, "followup_answer", "followup_form") >= MAX_TRIES:
+            findings = {**(tracker.get_slot("findings") or {}), pending: FindingState.unknown.value}
+            events += [SlotSet("findings", findings), SlotSet("followup_answer", FindingState.unknown.value)]
+        elif not stated and intent != "restart":
+            dispatcher.utter_message(response="utter_reask_followup_answer")
+        return events
 
     async def validate_followup_answer(self, slot_value: Any, dispatcher: CollectingDispatcher,
                                        tracker: Tracker, domain: DomainDict) -> Dict[str, Any]:
@@ -98,4 +134,7 @@ class ValidateFollowupForm(FormValidationAction):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[EventType]:
-        return keep_form_going(await super().run(dispatcher, tracker, domain), tracker)
+        events = await super().run(dispatcher, tracker, domain)
+        intent = latest_intent(tracker)
+        always = intent not in SIDE_QUESTIONS and intent not in LEAVES_THE_QUESTION
+        return keep_form_going(events, tracker, always=always)

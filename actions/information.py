@@ -32,6 +32,12 @@ def _entity(tracker: Tracker, name: str) -> str | None:
     return values[0] if values else None
 
 
+def offer_assessment(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """After a side question answered before any assessment, offer to go through the pain."""
+    if not tracker.active_loop_name and not tracker.get_slot("likely_conditions"):
+        dispatcher.utter_message(response="utter_offer_assessment")
+
+
 class ActionExplainTreatment(Action):
     """What the evidence says about a named treatment, or about what helps the top cause."""
 
@@ -40,29 +46,33 @@ class ActionExplainTreatment(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[EventType]:
+        self.explain(dispatcher, tracker)
+        offer_assessment(dispatcher, tracker)
+        return []
+
+    def explain(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
         treatment_id = _entity(tracker, "treatment")
         likely = tracker.get_slot("likely_conditions") or []
         if treatment_id:
             found = knowledge.treatment(treatment_id)
             if found is None:
                 dispatcher.utter_message(response="utter_treatment_unknown")
-                return []
+                return
             use = None
             for view in knowledge.conditions(likely[:1]):
                 use = next((u for u in view.treatments if u.treatment_id == treatment_id), None)
             dispatcher.utter_message(**treatment_message(
                 found.name, use.evidence if use else found.evidence, found.statement,
                 use.note if use else None))
-            return []
+            return
         top = knowledge.conditions(likely[:1])
         if not top:
             dispatcher.utter_message(response="utter_treatment_unknown")
-            return []
+            return
         dispatcher.utter_message(response="utter_what_helps_intro", name=top[0].name)
         for use in top[0].treatments:
             dispatcher.utter_message(**treatment_message(use.name, use.evidence, use.statement,
                                                          use.note))
-        return []
 
 
 class ActionExplainCondition(Action):
@@ -84,6 +94,7 @@ class ActionExplainCondition(Action):
         else:
             dispatcher.utter_message(response="utter_condition_info", name=view.name,
                                      summary=view.summary, seek_care=view.when_to_seek_care)
+        offer_assessment(dispatcher, tracker)
         return []
 
 

@@ -10,10 +10,21 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.conversation_state import answers_to, keep_form_going
+from actions.conversation_state import (
+    SIDE_QUESTIONS,
+    answers_to,
+    keep_form_going,
+    latest_intent,
+    stated_findings,
+    typed_intake_answer,
+    typed_text,
+)
+from hipguide.reasoning.answers import not_given
 from hipguide.reasoning.findings import AGE_NOT_GIVEN, DURATION_NOT_GIVEN
 
 SKIP_INTENTS = {"unsure", "deny"}
+# Messages that leave the open question for a moment; their rules answer, then it is asked again.
+LEAVES_THE_QUESTION = {"greet", "goodbye", "thank", "out_of_scope"}
 # After this many answers that did not fill the question, go on without it rather than ask
 # the same words again (a person may not know the word HipGuide listens for).
 MAX_TRIES = 2
@@ -40,19 +51,36 @@ class ValidateIntakeForm(FormValidationAction):
 
     async def get_extraction_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                     domain: DomainDict) -> List[EventType]:
-        """Custom extraction, plus "not sure" / "no" to the pending question as a skip."""
+        """Custom extraction: the typed answer read for the question asked ("27." is the age,
+        "a fortnight" 14 days), "not sure" / "no" as a skip, and one more try with an example
+        before going on without the answer."""
         events = await super().get_extraction_events(dispatcher, tracker, domain)
         requested = tracker.get_slot("requested_slot")
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
-        already = any(e.get("event") == "slot" and e.get("name") == requested for e in events)
-        if requested in NOT_GIVEN and not already:
-            if intent in SKIP_INTENTS:
-                events.append(SlotSet(requested, NOT_GIVEN[requested]))
-            elif answers_to(tracker.events, requested, "intake_form") >= MAX_TRIES:
-                dispatcher.utter_message(response="utter_intake_going_on")
-                events.append(SlotSet(requested, NOT_GIVEN[requested]))
+        if requested not in NOT_GIVEN:
+            return events
+        already = tracker.get_slot(requested) is not None or any(
+            e.get("event") == "slot" and e.get("name") == requested for e in events)
+        if already:
+            return events
+        intent = latest_intent(tracker)
+        typed = typed_intake_answer(tracker)
+        if typed is not None and typed[0] == requested:
+            events.append(SlotSet(requested, typed[1]))
+        elif intent in SKIP_INTENTS or not_given(typed_text(tracker)):
+            events.append(SlotSet(requested, NOT_GIVEN[requested]))
+        elif intent in SIDE_QUESTIONS or intent in LEAVES_THE_QUESTION:
+            pass  # a rule answers it, then the question is asked again
+        elif answers_to(tracker.events, requested, "intake_form") >= MAX_TRIES:
+            dispatcher.utter_message(response="utter_intake_going_on")
+            events.append(SlotSet(requested, NOT_GIVEN[requested]))
+        elif intent != "restart" and not stated_findings(tracker):  # restart: actions/restart.py asked
+            dispatcher.utter_message(response=f"utter_reask_{requested}")
         return events
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[EventType]:
-        return keep_form_going(await super().run(dispatcher, tracker, domain), tracker)
+        events = await super().run(dispatcher, tracker, domain)
+        intent = latest_intent(tracker)
+        if intent in SIDE_QUESTIONS or intent in LEAVES_THE_QUESTION:
+            return keep_form_going(events, tracker)
+        return keep_form_going(events, tracker, always=True)  # ask again rather than fall back

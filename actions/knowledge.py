@@ -7,9 +7,10 @@ condition and treatment texts are read per request in a short session.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Dict, List
+from typing import Dict, FrozenSet, List
 
 from hipguide.knowledge.repository import (
     ConditionView,
@@ -36,6 +37,12 @@ class ReasoningData:
     @property
     def yes_means(self) -> Dict[str, str]:
         return {fid: q.yes_means for fid, q in self.questions.items()}
+
+    @property
+    def pain_questions(self) -> FrozenSet[str]:
+        """Findings whose question asks whether something hurts ("Does it hurt to hop?")."""
+        return frozenset(fid for fid, q in self.questions.items()
+                         if re.search(r"\b(hurts?|pain\w*|worse|sore|ache\w*)\b", (q.question or "").lower()))
 
 
 @lru_cache(maxsize=1)

@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import ValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.conversation_state import current_findings, latest_duration_days, serialise
+from actions.conversation_state import current_findings, latest_duration_days, latest_intent, serialise
 from actions.knowledge import reasoning_data
 from hipguide.reasoning.assessment import new_red_flags
 from hipguide.reasoning.triage import most_urgent, screen_red_flags
@@ -33,7 +33,7 @@ class ValidateSlotMappings(ValidationAction):
     async def get_extraction_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                     domain: DomainDict) -> List[EventType]:
         data = reasoning_data()
-        findings = current_findings(tracker, data.yes_means, data.labels.keys())
+        findings = current_findings(tracker, data.yes_means, data.labels.keys(), data.pain_questions)
         events: List[EventType] = [SlotSet("findings", serialise(findings))]
         days = latest_duration_days(tracker)
         if days is not None:
@@ -48,6 +48,9 @@ class ValidateSlotMappings(ValidationAction):
             dispatcher.utter_message(response="utter_red_flag_continue")
         if fresh:
             events.append(SlotSet("red_flags", announced + [h.id for h in fresh]))
+
+        if tracker.get_slot("restart_pending") and latest_intent(tracker) != "restart":
+            events.append(SlotSet("restart_pending", False))  # carried on: no longer asked
 
         # The triage level is raised at once by a red flag and never lowered here.
         current = tracker.get_slot("triage_level")

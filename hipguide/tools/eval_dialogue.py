@@ -25,6 +25,7 @@ import yaml
 from hipguide.knowledge.loader import load_knowledge
 from hipguide.reasoning.triage import urgency
 from hipguide.tools.servers import rest_conversation
+from hipguide.tools.typed_patient import Feel, TypedPatient, count_turn
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 CASES = PROJECT_ROOT / "tests" / "dialogue" / "cases.yml"
@@ -112,21 +113,32 @@ def activity_ids() -> frozenset:
                      if f.type == FindingType.activity)
 
 
-def run_case(case: Dict[str, Any], base: str, token: str, questions: Dict[str, Any]) -> CaseResult:
+def run_case(case: Dict[str, Any], base: str, token: str, questions: Dict[str, Any],
+             typed_seed: int | None = None, feel: Feel | None = None) -> CaseResult:
+    """One conversation. With ``typed_seed`` the patient types (TypedPatient), else presses buttons."""
     sender = f"eval-{case['id']}-{secrets.token_hex(3)}"
-    patient = Patient(case, questions, activity_ids())
+    feel = feel if feel is not None else Feel()
+    typed = typed_seed is not None
+    patient: Any = (TypedPatient(case, questions, activity_ids(), typed_seed) if typed_seed is not None
+                    else Patient(case, questions, activity_ids()))
     rest = f"{base}/webhooks/rest/webhook"
     message: str | None = case["opening"]
     transcript: List[str] = []
+    assessed = False
     for _ in range(MAX_TURNS):
         if message is None:
             break
         transcript.append(f"patient: {message}")
         replies = _post(rest, sender, message)
         transcript.extend(f"hipguide: {r.get('text', '')}" for r in replies)
+        count_turn(replies, feel, case["id"])
         if any(r.get("text", "").startswith("Thanks. This is not a diagnosis") for r in replies):
+            assessed = True
             break
-        message = patient.reply(replies)
+        message = patient.reply(replies, feel) if typed else patient.reply(replies)
+    if not assessed:
+        feel.stalls += 1
+        feel.notes.append(f"{case['id']}: no assessment")
     slots = _slots(base, sender, token)
     return CaseResult(
         case_id=case["id"], expected=case["expected"], likely=slots.get("likely_conditions") or [],
@@ -162,7 +174,8 @@ def failures(summary: Dict[str, float]) -> List[str]:
     return problems
 
 
-def evaluate(base: str, token: str, cases_path: Path = CASES) -> List[CaseResult]:
+def evaluate(base: str, token: str, cases_path: Path = CASES, typed_seed: int | None = None,
+             feel: Feel | None = None) -> List[CaseResult]:
     from hipguide.knowledge.repository import KnowledgeRepository
     from hipguide.knowledge.session import session_scope
 
@@ -170,7 +183,7 @@ def evaluate(base: str, token: str, cases_path: Path = CASES) -> List[CaseResult
     load_knowledge()  # fail early, with a clear message, on bad knowledge files
     with session_scope() as session:
         questions = KnowledgeRepository(session).questions()
-    return [run_case(case, base, token, questions) for case in cases]
+    return [run_case(case, base, token, questions, typed_seed, feel) for case in cases]
 
 
 def render(summary: Dict[str, float], results: List[CaseResult]) -> str:
@@ -201,6 +214,8 @@ def main(argv: list | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show", default=None, help="print the transcript of this case id")
     parser.add_argument("--no-record", action="store_true")
+    parser.add_argument("--typed", type=int, nargs="?", const=2026, default=None, metavar="SEED",
+                        help="patients type their answers (seeded phrasings; a button in at most 30%% of turns)")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here (make compare)")
     parser.add_argument("--model", type=Path, default=None, help="default: the model of the current data")
     parser.add_argument("--project-dir", type=Path, default=None,
@@ -217,12 +232,20 @@ def main(argv: list | None = None) -> int:
         )
         servers.start()
         started = time.monotonic()
+        feel = Feel()
         try:
-            results = evaluate(f"http://127.0.0.1:{servers.rasa_port}", token)
+            results = evaluate(f"http://127.0.0.1:{servers.rasa_port}", token, typed_seed=args.typed, feel=feel)
         finally:
             servers.stop()
     summary = summarise(results)
     text = render(summary, results)
+    if args.typed is not None:
+        summary.update(reask_rate=feel.reasked / max(feel.typed_answers, 1), dead_turns=feel.dead_turns,
+                       loop_turns=feel.loop_turns, stalls=feel.stalls)
+        text += (f"\nTyped answers (seed {args.typed}): {feel.typed_answers} typed, {feel.buttons} buttons; "
+                 f"asked again after a typed answer {feel.reasked} ({summary['reask_rate']:.1%}); "
+                 f"dead turns {feel.dead_turns}; loop turns {feel.loop_turns}; stalls {feel.stalls}\n")
+        text += "".join(f"  - {note}\n" for note in feel.notes[:40])
     print(text)
     print(f"({len(results)} conversations in {time.monotonic() - started:.0f} s)")
     for r in results:

@@ -17,6 +17,7 @@ from typing import Any, Awaitable, Callable, Dict
 
 from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
+from sanic.exceptions import PayloadTooLarge
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
@@ -45,6 +46,10 @@ def too_deep(request: Request, error: Exception) -> HTTPResponse:
     return response.json({"error": "the body is nested too deeply"}, status=400)
 
 
+def too_large(request: Request, error: Exception) -> HTTPResponse:
+    return response.json({"error": f"the request is longer than {max_body_bytes()} bytes"}, status=413)
+
+
 class HardeningInput(InputChannel):
     @classmethod
     def name(cls) -> str:
@@ -61,6 +66,7 @@ class HardeningInput(InputChannel):
         async def harden(app: Any, loop: Any) -> None:
             app.config.REQUEST_MAX_SIZE = max_body_bytes()
             app.error_handler.add(RecursionError, too_deep)
+            app.error_handler.add(PayloadTooLarge, too_large)
             app.register_middleware(add_security_headers, attach_to="response")
             logger.info("request bodies limited to %d bytes", app.config.REQUEST_MAX_SIZE)
 
