@@ -7,7 +7,16 @@ from typing import AbstractSet, Any, Callable, Dict, List, Mapping, Sequence, Tu
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 
-from hipguide.reasoning.answers import REPLY_STATES, read_age, read_duration, read_onset, read_reply, read_side
+from hipguide.language.fuzzy import read_location
+from hipguide.reasoning.answers import (
+    REPLY_STATES,
+    read_age,
+    read_aggravating,
+    read_duration,
+    read_onset,
+    read_reply,
+    read_side,
+)
 from hipguide.reasoning.findings import (
     Findings,
     FindingState,
@@ -28,6 +37,7 @@ SIDE_QUESTIONS = frozenset({"why_asking", "ask_treatment", "ask_condition_info",
 # How a typed answer to each intake question is read (hipguide.reasoning.answers).
 INTAKE_READERS: Dict[str, Callable[[str], Any]] = {
     "age": read_age, "duration_days": read_duration, "onset": read_onset, "side": read_side,
+    "pain_location": read_location, "aggravating": read_aggravating,
 }
 
 
@@ -122,7 +132,7 @@ def current_findings(tracker: Tracker, yes_means: Mapping[str, str] | None = Non
     known = parse_findings(tracker.get_slot("findings"))
     stated = findings_from_entities(tracker.latest_message.get("entities", []), vocabulary)
     typed = typed_intake_answer(tracker)
-    if typed and typed[0] in ("onset", "side") and typed[1] not in stated:
+    if typed and typed[0] in ("onset", "side", "pain_location") and typed[1] not in stated:
         stated = {**stated, typed[1]: FindingState.present}
     answered = answered_question(tracker, yes_means or {}, stated, about_pain)
     derived = {**derived_from_age(latest_age(tracker)),

@@ -15,8 +15,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import ValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.conversation_state import current_findings, latest_duration_days, latest_intent, serialise
+from actions.conversation_state import current_findings, latest_duration_days, latest_intent, serialise, typed_text
 from actions.knowledge import reasoning_data
+from hipguide.language.proxy import patient_relation
 from hipguide.reasoning.assessment import new_red_flags
 from hipguide.reasoning.triage import most_urgent, screen_red_flags
 
@@ -36,7 +37,8 @@ class ValidateSlotMappings(ValidationAction):
         findings = current_findings(tracker, data.yes_means, data.labels.keys(), data.pain_questions)
         events: List[EventType] = [SlotSet("findings", serialise(findings))]
         days = latest_duration_days(tracker)
-        if days is not None:
+        if days is not None and days != tracker.get_slot("duration_days"):
+            # only when it changes: a repeated SlotSet would count as an answer to any form question
             events.append(SlotSet("duration_days", days))
 
         hits = screen_red_flags(data.rules, findings)
@@ -48,6 +50,10 @@ class ValidateSlotMappings(ValidationAction):
             dispatcher.utter_message(response="utter_red_flag_continue")
         if fresh:
             events.append(SlotSet("red_flags", announced + [h.id for h in fresh]))
+
+        relation = None if tracker.get_slot("proxy") else patient_relation(typed_text(tracker))
+        if relation:  # "my son (13) is limping": the questions are about him
+            events += [SlotSet("proxy", True), SlotSet("patient_relation", relation)]
 
         if tracker.get_slot("restart_pending") and latest_intent(tracker) != "restart":
             events.append(SlotSet("restart_pending", False))  # carried on: no longer asked

@@ -131,6 +131,7 @@ def read_duration(text: str, today: date | None = None) -> float | None:
     cleaned = _clean(text)
     for pattern, replacement in _UNIT_ABBREVIATIONS:
         cleaned = re.sub(pattern, replacement, cleaned)
+    cleaned = re.sub(r"\bago\b", " ", cleaned)  # "3 weeks ago" answers "how long" with 3 weeks
     found = find_duration(cleaned)
     if found is not None:
         return found.value
@@ -160,13 +161,15 @@ _SUDDEN = re.compile(
     r"the (?:second|moment|minute|instant) i|as soon as i|when i (?:landed|fell|slipped|twisted|felt|"
     r"stepped|jumped|kicked|sprinted|turned|tripped|went over)|snap(?:ped)?|pop(?:ped)?|"
     r"overnight|one day|mid[- ]?run|during a (?:run|race|game|match|session)|just happened|bang|"
-    r"felt (?:a|something) (?:go|tear|pull|twang|ping))\b")
+    r"felt (?:a|something) (?:go|tear|pull|twang|ping)|in a (?:split )?second|at one moment|in a flash|"
+    r"sud+en+ly|sudenly|suddently)\b")
 _GRADUAL = re.compile(
     r"\b(gradual(?:ly)?|slow(?:ly)?|crept|creeping|creep|built up|building up|build up|came on over|"
     r"over (?:time|the|a few|several|a couple|weeks|months|days)|bit by bit|little by little|"
     r"worse and worse|getting worse|got worse|steadily|progressive(?:ly)?|niggl\w*|gradually|"
     r"over a (?:week|month|year)|for a while|came on slowly|on and off|comes and goes|sneaked up|snuck up|"
-    r"no (?:particular|specific) (?:moment|time|injury)|can'?t pinpoint|can'?t point to)\b")
+    r"no (?:particular|specific) (?:moment|time|injury)|can'?t pinpoint|can'?t point to|"
+    r"gradu\w*|gradal\w*|grad+ual+y)\b")
 
 
 def read_onset(text: str) -> str | None:
@@ -181,6 +184,18 @@ def read_onset(text: str) -> str | None:
     if sudden and gradual:
         return "gradual" if gradual.start() < sudden.start() else "sudden"
     return None
+
+
+# ---- what makes it worse -------------------------------------------------------------------
+
+NOTHING_WORSE = "nothing in particular"
+_NOTHING = re.compile(r"\b(nothing|not really anything|not anything|no particular|nothing in particular|"
+                      r"nothing specific|everything|all the time|constant(?:ly)?|it just hurts|no pattern)\b")
+
+
+def read_aggravating(text: str) -> str | None:
+    """``nothing in particular`` for "nothing really" / "it just hurts"; activities come as entities."""
+    return NOTHING_WORSE if _NOTHING.search(_clean(text)) else None
 
 
 # ---- side ----------------------------------------------------------------------------------

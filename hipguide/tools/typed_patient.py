@@ -95,6 +95,7 @@ class Feel:
 QUESTION_STARTS = {
     "Where exactly does it hurt": "location", "Which side": "side", "How did it start": "onset",
     "How long has it been": "duration", "What makes it worse": "activity", "How old are you": "age",
+    "How old is your": "age",
 }
 
 
@@ -146,7 +147,8 @@ class TypedPatient:
             duration = self.case.get("duration", "3 weeks")
             return self.press(message, duration) or self.pick(DURATIONS.get(duration, [duration]))
         if kind == "activity":
-            doing = [f for f in self.case.get("present", []) if f in self.activities]
+            doing = [f for f in self.case.get("present", [])
+                     if f in self.activities and not f.endswith("_relieves")]  # what makes it worse
             if not doing:
                 return self.pick(NOTHING)
             words = ACTIVITY_WORDS.get(doing[0], [doing[0].replace("_", " ")])
@@ -187,6 +189,8 @@ def count_turn(replies: List[Dict[str, Any]], feel: Feel, case_id: str) -> None:
         feel.notes.append(f"{case_id}: no reply")
         return
     texts = [str(r.get("text") or "") for r in replies if r.get("text")]
+    if any(t.startswith("Thanks. This is not a diagnosis") for t in texts):
+        return  # an assessment may list the same reason under two causes
     if len(texts) != len(set(texts)):
         feel.loop_turns += 1
         feel.notes.append(f"{case_id}: a message repeated in one turn")

@@ -10,6 +10,7 @@ from hipguide.reasoning.answers import (
     Reply,
     not_given,
     read_age,
+    read_aggravating,
     read_duration,
     read_onset,
     read_reply,
@@ -49,7 +50,7 @@ DURATIONS = [
     ("over a year", 365), ("last week", 7), ("a few weeks now", 21), ("4 months", 120),
     ("since the weekend", 3), ("a couple of days", 2), ("several months", 120), ("about 6 mths", 180),
     ("since Christmas", 342), ("1 week", 7), ("two years", 730), ("a year and a bit", 365),
-    ("since october", 60),
+    ("since october", 60), ("since about 3 weeks ago", 21), ("started 2 months ago", 60),
 ]
 
 
@@ -74,6 +75,7 @@ ONSETS = [
     ("can't pinpoint when it started", "gradual"), ("it snuck up on me", "gradual"),
     ("instantly, at the start of a sprint", "sudden"), ("slowly over the last year", "gradual"),
     ("it comes and goes, getting worse", "gradual"), ("right away when I twisted", "sudden"),
+    ("it came on in a second", "sudden"), ("gradualy", "gradual"), ("sudenly", "sudden"),
 ]
 
 
@@ -146,6 +148,14 @@ def test_what_the_message_states_about_the_finding_wins(text: str, stated: dict,
 @pytest.mark.parametrize("text", ["", "what do you mean?", "my hip", "42"])
 def test_unreadable_replies(text: str) -> None:
     assert read_reply(text) is None
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("nothing in particular", "nothing in particular"), ("not really anything", "nothing in particular"),
+    ("hard to say, it just hurts", "nothing in particular"), ("running", None), ("stairs", None),
+])
+def test_nothing_makes_it_worse(text: str, expected: str | None) -> None:
+    assert read_aggravating(text) == expected
 
 
 @pytest.mark.parametrize("text, expected", [
