@@ -14,6 +14,7 @@ import secrets
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +25,6 @@ import yaml
 
 from hipguide.knowledge.loader import load_knowledge
 from hipguide.reasoning.triage import urgency
-from hipguide.tools.servers import rest_conversation
 from hipguide.tools.typed_patient import Feel, TypedPatient, count_turn
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -93,11 +93,13 @@ def _post(url: str, sender: str, message: str) -> List[Dict[str, Any]]:
         return list(json.loads(response.read()))
 
 
-def _slots(base: str, sender: str, token: str) -> Dict[str, Any]:
-    """The REST conversation's slots; a revision before per-channel ids (``make compare``
+def _slots(base: str, sender: str, token: str, channel: str = "rest") -> Dict[str, Any]:
+    """The conversation's slots; a revision before per-channel ids (``make compare``
     against an older base) stored it under the bare sender."""
+    from hipguide_rasa.channels.common import conversation_id
+
     tracker: Dict[str, Any] = {}
-    for conversation in (rest_conversation(sender), sender):
+    for conversation in (conversation_id(channel, sender), sender):
         url = f"{base}/conversations/{quote(conversation, safe=':+/@')}/tracker?token={token}"
         with urllib.request.urlopen(url, timeout=60) as response:
             tracker = dict(json.loads(response.read()))
@@ -113,14 +115,52 @@ def activity_ids() -> frozenset:
                      if f.type == FindingType.activity)
 
 
+class SMS:
+    """Sends a patient's messages as signed Twilio SMS webhooks and reads the replies the
+    assistant sent to the (loopback) Twilio API: numbered options, no buttons."""
+
+    def __init__(self, base: str, platforms: Any) -> None:
+        from hipguide.tools.platform_api import PLATFORM_SECRETS
+
+        self.url = f"{base}/webhooks/twilio/webhook"
+        self.platforms = platforms
+        self.secrets = PLATFORM_SECRETS
+
+    def send(self, phone: str, text: str) -> List[Dict[str, Any]]:
+        from twilio.request_validator import RequestValidator
+
+        seen = len(self.sent(phone))
+        fields = {"MessageSid": f"SM{secrets.token_hex(16)}", "AccountSid": self.secrets["TWILIO_ACCOUNT_SID"],
+                  "From": phone, "To": self.secrets["TWILIO_NUMBER"], "Body": text, "NumMedia": "0"}
+        signature = RequestValidator(self.secrets["TWILIO_AUTH_TOKEN"]).compute_signature(self.url, fields)
+        request = urllib.request.Request(self.url, data=urllib.parse.urlencode(fields).encode(), method="POST",
+                                         headers={"Content-Type": "application/x-www-form-urlencoded",
+                                                  "X-Twilio-Signature": signature})
+        with urllib.request.urlopen(request, timeout=60):
+            pass  # 204 once the turn is handled and its messages sent
+        return [{"text": strip_options(body)} for body in self.sent(phone)[seen:]]
+
+    def sent(self, phone: str) -> List[str]:
+        return [str(c.data().get("Body") or "") for c in
+                self.platforms.find(lambda c: c.path.endswith("/Messages.json") and c.data().get("To") == phone)]
+
+
+def strip_options(body: str) -> str:
+    """An SMS question without its numbered options (the patient reads the question)."""
+    return body.split("\n1. ", 1)[0]
+
+
 def run_case(case: Dict[str, Any], base: str, token: str, questions: Dict[str, Any],
-             typed_seed: int | None = None, feel: Feel | None = None) -> CaseResult:
-    """One conversation. With ``typed_seed`` the patient types (TypedPatient), else presses buttons."""
+             typed_seed: int | None = None, feel: Feel | None = None, sms: SMS | None = None) -> CaseResult:
+    """One conversation. With ``typed_seed`` the patient types (TypedPatient), else presses
+    buttons; with ``sms`` it goes through the Twilio SMS channel (typed, no buttons)."""
     sender = f"eval-{case['id']}-{secrets.token_hex(3)}"
+    if sms is not None:
+        sender = f"+4477{secrets.randbelow(10**8):08d}"
     feel = feel if feel is not None else Feel()
     typed = typed_seed is not None
-    patient: Any = (TypedPatient(case, questions, activity_ids(), typed_seed) if typed_seed is not None
-                    else Patient(case, questions, activity_ids()))
+    patient: Any = (TypedPatient(case, questions, activity_ids(), typed_seed, buttons=sms is None)
+                    if typed_seed is not None else Patient(case, questions, activity_ids()))
     rest = f"{base}/webhooks/rest/webhook"
     message: str | None = case["opening"]
     transcript: List[str] = []
@@ -129,7 +169,7 @@ def run_case(case: Dict[str, Any], base: str, token: str, questions: Dict[str, A
         if message is None:
             break
         transcript.append(f"patient: {message}")
-        replies = _post(rest, sender, message)
+        replies = sms.send(sender, message) if sms is not None else _post(rest, sender, message)
         transcript.extend(f"hipguide: {r.get('text', '')}" for r in replies)
         count_turn(replies, feel, case["id"])
         if any(r.get("text", "").startswith("Thanks. This is not a diagnosis") for r in replies):
@@ -139,7 +179,7 @@ def run_case(case: Dict[str, Any], base: str, token: str, questions: Dict[str, A
     if not assessed:
         feel.stalls += 1
         feel.notes.append(f"{case['id']}: no assessment")
-    slots = _slots(base, sender, token)
+    slots = _slots(base, sender, token, "twilio" if sms is not None else "rest")
     return CaseResult(
         case_id=case["id"], expected=case["expected"], likely=slots.get("likely_conditions") or [],
         triage=slots.get("triage_level"), expected_triage=case["triage"],
@@ -175,7 +215,7 @@ def failures(summary: Dict[str, float]) -> List[str]:
 
 
 def evaluate(base: str, token: str, cases_path: Path = CASES, typed_seed: int | None = None,
-             feel: Feel | None = None) -> List[CaseResult]:
+             feel: Feel | None = None, sms: SMS | None = None) -> List[CaseResult]:
     from hipguide.knowledge.repository import KnowledgeRepository
     from hipguide.knowledge.session import session_scope
 
@@ -183,7 +223,7 @@ def evaluate(base: str, token: str, cases_path: Path = CASES, typed_seed: int | 
     load_knowledge()  # fail early, with a clear message, on bad knowledge files
     with session_scope() as session:
         questions = KnowledgeRepository(session).questions()
-    return [run_case(case, base, token, questions, typed_seed, feel) for case in cases]
+    return [run_case(case, base, token, questions, typed_seed, feel, sms) for case in cases]
 
 
 def render(summary: Dict[str, float], results: List[CaseResult]) -> str:
@@ -214,6 +254,8 @@ def main(argv: list | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show", default=None, help="print the transcript of this case id")
     parser.add_argument("--no-record", action="store_true")
+    parser.add_argument("--sms", action="store_true",
+                        help="through the Twilio SMS channel (a loopback Twilio API; typed answers only)")
     parser.add_argument("--typed", type=int, nargs="?", const=2026, default=None, metavar="SEED",
                         help="patients type their answers (seeded phrasings; a button in at most 30%% of turns)")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here (make compare)")
@@ -222,27 +264,38 @@ def main(argv: list | None = None) -> int:
                         help="run the servers from another copy of the project (make compare's 'before')")
     args = parser.parse_args(argv)
     token = secrets.token_urlsafe(16)
+    if args.sms and args.typed is None:
+        args.typed = 2026
+    from hipguide.tools.platform_api import PlatformAPI
+
+    platforms = PlatformAPI().start() if args.sms else None
     with tempfile.TemporaryDirectory() as tmp:
         project = {"project_dir": args.project_dir.resolve()} if args.project_dir else {}
         servers = Servers(
             model=args.model or train(), rasa_port=free_port(), action_port=free_port(), run_dir=Path(tmp),
             env={"TRACKER_STORE_URL": f"sqlite:///{tmp}/tracker.db", "HIPGUIDE_ENABLE_API": "1",
-                 "HIPGUIDE_API_TOKEN": token},
+                 "HIPGUIDE_API_TOKEN": token, **(platforms.environment() if platforms else {})},
             **project,
         )
         servers.start()
         started = time.monotonic()
         feel = Feel()
         try:
-            results = evaluate(f"http://127.0.0.1:{servers.rasa_port}", token, typed_seed=args.typed, feel=feel)
+            base = f"http://127.0.0.1:{servers.rasa_port}"
+            results = evaluate(base, token, typed_seed=args.typed, feel=feel,
+                               sms=SMS(base, platforms) if platforms else None)
         finally:
             servers.stop()
+            if platforms:
+                platforms.stop()
     summary = summarise(results)
     text = render(summary, results)
     if args.typed is not None:
         summary.update(reask_rate=feel.reasked / max(feel.typed_answers, 1), dead_turns=feel.dead_turns,
                        loop_turns=feel.loop_turns, stalls=feel.stalls)
-        text += (f"\nTyped answers (seed {args.typed}): {feel.typed_answers} typed, {feel.buttons} buttons; "
+        channel = "SMS" if args.sms else "REST"
+        text += (f"\nTyped answers through {channel} (seed {args.typed}): "
+                 f"{feel.typed_answers} typed, {feel.buttons} buttons; "
                  f"asked again after a typed answer {feel.reasked} ({summary['reask_rate']:.1%}); "
                  f"dead turns {feel.dead_turns}; loop turns {feel.loop_turns}; stalls {feel.stalls}\n")
         text += "".join(f"  - {note}\n" for note in feel.notes[:40])
