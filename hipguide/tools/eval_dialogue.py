@@ -214,12 +214,18 @@ def failures(summary: Dict[str, float]) -> List[str]:
     return problems
 
 
-def evaluate(base: str, token: str, cases_path: Path = CASES, typed_seed: int | None = None,
+def all_cases() -> List[Path]:
+    """Every case file: the 40 first cases and the 80 written later (cases_more.yml)."""
+    return sorted(CASES.parent.glob("cases*.yml"))
+
+
+def evaluate(base: str, token: str, cases_path: Path | List[Path] = CASES, typed_seed: int | None = None,
              feel: Feel | None = None, sms: SMS | None = None) -> List[CaseResult]:
     from hipguide.knowledge.repository import KnowledgeRepository
     from hipguide.knowledge.session import session_scope
 
-    cases = yaml.safe_load(cases_path.read_text())["cases"]
+    paths = cases_path if isinstance(cases_path, list) else [cases_path]
+    cases = [case for path in paths for case in yaml.safe_load(path.read_text())["cases"]]
     load_knowledge()  # fail early, with a clear message, on bad knowledge files
     with session_scope() as session:
         questions = KnowledgeRepository(session).questions()
@@ -228,7 +234,7 @@ def evaluate(base: str, token: str, cases_path: Path = CASES, typed_seed: int | 
 
 def render(summary: Dict[str, float], results: List[CaseResult]) -> str:
     lines = ["### Dialogue: simulated patients through the running servers", "",
-             f"{summary['cases']:.0f} cases (tests/dialogue/cases.yml).", "",
+             f"{summary['cases']:.0f} cases (tests/dialogue/cases*.yml).", "",
              "| figure | value | target |", "|---|---|---|",
              f"| top-1 | {summary['top1']:.3f} | >= 0.70 |",
              f"| top-3 | {summary['top3']:.3f} | >= 0.90 |",
@@ -282,7 +288,8 @@ def main(argv: list | None = None) -> int:
         feel = Feel()
         try:
             base = f"http://127.0.0.1:{servers.rasa_port}"
-            results = evaluate(base, token, typed_seed=args.typed, feel=feel,
+            results = evaluate(base, token, all_cases() if args.typed is not None else CASES,
+                               typed_seed=args.typed, feel=feel,
                                sms=SMS(base, platforms) if platforms else None)
         finally:
             servers.stop()
