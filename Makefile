@@ -12,7 +12,7 @@ export RASA_TELEMETRY_ENABLED ?= false
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 
-.PHONY: help install db nlp generate web browser train run test test-fast lint types validate test-stories review interactive compare parse clean lock eval-nlu eval-dialogue install-lm eval-nlu-lm bench test-scale bench-load
+.PHONY: help install db nlp generate web browser train run test test-fast lint types validate test-stories review interactive compare parse clean lock eval-nlu eval-nlu-lay eval-dialogue install-lm eval-nlu-lm bench test-scale bench-load
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -102,6 +102,9 @@ clean: ## Remove generated artefacts (keeps .venv)
 
 eval-nlu: train ## Measure NLU on the held-out set (tests/nlu) and record docs/benchmarks.md
 	$(PY) -m hipguide.tools.eval_nlu
+
+eval-nlu-lay: train ## NLU on the lay-language sets (real public posts; lay red-flag phrasings), per source
+	$(PY) -m hipguide.tools.eval_nlu --lay
 
 eval-dialogue: train ## Simulated patients who type their answers, through REST and through SMS (tests/dialogue/cases*.yml)
 	$(PY) -m hipguide.tools.eval_dialogue --typed

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import re
 import sys
@@ -20,6 +21,7 @@ from typing import Any, Dict, Iterable, List, Sequence, Set, Tuple
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 HELDOUT_DIR = PROJECT_ROOT / "tests" / "nlu"
+LAY_DIR = HELDOUT_DIR / "lay"
 BENCHMARKS = PROJECT_ROOT / "docs" / "benchmarks.md"
 TARGETS: Dict[str, float] = {"intent_accuracy": 0.95, "intent_macro_f1": 0.93,
                              "negation_role_accuracy": 0.95}
@@ -69,6 +71,73 @@ def load_heldout(directory: Path = HELDOUT_DIR) -> List[Example]:
             if example is not None:
                 examples.append(example)
     return examples
+
+
+def load_lay(directory: Path = LAY_DIR) -> Dict[str, List[Tuple[str | None, Example]]]:
+    """The lay-language sets (issue 17), per file: (red flag of its ``# flag:`` group, example).
+
+    ``lay_real_posts.txt`` quotes real public posts (a ``# source:`` address per group);
+    ``lay_red_flags.txt`` holds lay phrasings written for each red flag."""
+    sets: Dict[str, List[Tuple[str | None, Example]]] = {}
+    for path in sorted(directory.glob("lay_*.txt")):
+        flag: str | None = None
+        rows: List[Tuple[str | None, Example]] = []
+        for line in path.read_text().splitlines():
+            header = re.match(r"^#\s*flag:\s*(\S+)", line.strip())
+            if header:
+                flag = header.group(1)
+            example = parse_line(line)
+            if example is not None:
+                rows.append((flag, example))
+        sets[path.stem] = rows
+    return sets
+
+
+def raised_red_flags(prediction: Dict[str, Any]) -> Set[str]:
+    """The red flags the offline rules raise from one parsed message alone."""
+    from hipguide.knowledge.offline import offline_red_flags
+    from hipguide.reasoning.findings import derived_from_age, findings_from_entities, merge
+    from hipguide.reasoning.triage import screen_red_flags
+
+    entities = prediction.get("entities") or []
+    findings = findings_from_entities(entities)
+    for entity in entities:
+        if entity.get("entity") == "age":
+            with contextlib.suppress(TypeError, ValueError):
+                findings = merge(findings, derived_from_age(float(entity["value"])))
+    return {hit.id for hit in screen_red_flags(offline_red_flags().rules, findings)}
+
+
+def evaluate_lay(model: Path) -> Dict[str, Any]:
+    """Figures per lay-language source, and red flags recognised from the message alone."""
+    sets = load_lay()
+    texts = [example.text for rows in sets.values() for _, example in rows]
+    predictions = iter(asyncio.run(predict(model, texts)))
+    flags = red_flag_finding_ids()
+    result: Dict[str, Any] = {}
+    for name, rows in sets.items():
+        predicted = [next(predictions) for _ in rows]
+        figures = score([example for _, example in rows], predicted, flags)
+        flagged = [(flag, p) for (flag, _), p in zip(rows, predicted, strict=True) if flag]
+        if flagged:
+            figures["red_flags_recognised"] = sum(flag in raised_red_flags(p) for flag, p in flagged)
+            figures["red_flag_messages"] = len(flagged)
+            figures["red_flags_missed"] = sorted({flag for flag, p in flagged if flag not in raised_red_flags(p)})
+        result[name] = figures
+    return result
+
+
+def render_lay(result: Dict[str, Any]) -> str:
+    lines = ["### NLU on lay language (tests/nlu/lay, never trained on)", "",
+             "| set | messages | intent accuracy | body_location F1 | symptom F1 | activity F1 | red flags |",
+             "|---|---|---|---|---|---|---|"]
+    for name, figures in result.items():
+        f1 = {e: figures["entities"].get(e, {}).get("value", (0, 0, 0))[2] for e in ENTITY_F1_TARGETS}
+        flags = (f"{figures['red_flags_recognised']}/{figures['red_flag_messages']}"
+                 if "red_flag_messages" in figures else "-")
+        lines.append(f"| {name} | {figures['examples']} | {figures['intent_accuracy']:.3f} | "
+                     f"{f1['body_location']:.2f} | {f1['symptom']:.2f} | {f1['activity']:.2f} | {flags} |")
+    return "\n".join(lines) + "\n"
 
 
 def _prf(tp: int, fp: int, fn: int) -> Tuple[float, float, float]:
@@ -231,9 +300,18 @@ def main(argv: list | None = None) -> int:
     parser.add_argument("--show-misses", action="store_true")
     parser.add_argument("--no-record", action="store_true")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here (make compare)")
+    parser.add_argument("--lay", action="store_true", help="the lay-language sets of tests/nlu/lay, per source")
     args = parser.parse_args(argv)
     model = args.model or model_path()
     started = time.monotonic()
+    if args.lay:
+        lay = evaluate_lay(model)
+        print(render_lay(lay))
+        for name, figures in lay.items():
+            if figures.get("red_flags_missed"):
+                print(f"{name}: red flags not recognised from some messages: {', '.join(figures['red_flags_missed'])}")
+        print(f"(evaluated in {time.monotonic() - started:.0f} s)")
+        return 0
     result = evaluate(model)
     result["model_mb"] = model.stat().st_size / 1e6
     section = render(result, args.label)

@@ -52,3 +52,33 @@ def test_score_detects_a_lost_red_flag() -> None:
     result = score([example], [prediction], {"saddle_numbness"})
     assert result["negation_role_accuracy"] == 0.0
     assert len(result["red_flag_findings_lost_to_negation"]) == 1
+
+
+def test_the_lay_language_sets_are_large_sourced_and_never_trained_on() -> None:
+    """Issue 17: >= 300 messages from real public posts (each group with its source address)
+    and >= 100 lay red-flag phrasings (>= 5 per red flag), none of them in the training data."""
+    from collections import Counter
+    from pathlib import Path
+
+    import yaml
+
+    from hipguide.knowledge.loader import load_knowledge
+    from hipguide.tools.eval_nlu import LAY_DIR, load_lay
+
+    sets = load_lay()
+    assert len(sets["lay_real_posts"]) >= 300
+    assert len(sets["lay_red_flags"]) >= 100
+    per_flag = Counter(flag for flag, _ in sets["lay_red_flags"])
+    known = set(load_knowledge().red_flags)
+    assert set(per_flag) <= known and all(per_flag[flag] >= 5 for flag in per_flag), per_flag
+    sources = [line for line in (LAY_DIR / "lay_real_posts.txt").read_text().splitlines()
+               if line.startswith("# source: http")]
+    assert len(sources) >= 50
+    trained = set()
+    for path in Path("data/nlu").glob("**/*.yml"):
+        for block in yaml.safe_load(path.read_text()).get("nlu") or []:
+            if "examples" in block:
+                trained |= {line[2:].strip().lower() for line in block["examples"].splitlines()
+                            if line.strip().startswith("- ")}
+    overlap = [e.text for rows in sets.values() for _, e in rows if e.text.lower() in trained]
+    assert overlap == [], f"lay test messages found in the training data: {overlap[:5]}"
