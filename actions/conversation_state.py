@@ -34,6 +34,8 @@ ANSWER_STATES = {"affirm": FindingState.present, "deny": FindingState.absent,
 # Intents that ask something on the way: the open question waits for them (rules answer them).
 SIDE_QUESTIONS = frozenset({"why_asking", "ask_treatment", "ask_condition_info", "bot_challenge",
                             "request_summary", "human_handoff"})
+# Messages that leave the open question for a moment; their rules answer, then it is asked again.
+LEAVES_THE_QUESTION = frozenset({"greet", "goodbye", "thank", "out_of_scope"})
 # How a typed answer to each intake question is read (hipguide.reasoning.answers).
 INTAKE_READERS: Dict[str, Callable[[str], Any]] = {
     "age": read_age, "duration_days": read_duration, "onset": read_onset, "side": read_side,
@@ -43,6 +45,13 @@ INTAKE_READERS: Dict[str, Callable[[str], Any]] = {
 
 def latest_intent(tracker: Tracker) -> str | None:
     return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+def answered_elsewhere(tracker: Tracker) -> bool:
+    """The latest message is a side question or small talk that a rule answers; the open
+    form question is asked again afterwards instead of taking the message as its answer."""
+    intent = latest_intent(tracker)
+    return intent in SIDE_QUESTIONS or intent in LEAVES_THE_QUESTION
 
 
 def typed_text(tracker: Tracker) -> str:

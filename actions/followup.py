@@ -19,7 +19,7 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.conversation_state import (
-    SIDE_QUESTIONS,
+    answered_elsewhere,
     answers_to,
     keep_form_going,
     known_findings,
@@ -27,7 +27,7 @@ from actions.conversation_state import (
     stated_findings,
     typed_reply_state,
 )
-from actions.intake import LEAVES_THE_QUESTION, MAX_TRIES
+from actions.intake import MAX_TRIES
 from actions.knowledge import reasoning_data
 from hipguide.reasoning.findings import FindingState
 from hipguide.reasoning.questions import NextQuestion, next_question
@@ -111,9 +111,9 @@ class ValidateFollowupForm(FormValidationAction):
             return events
         if tracker.get_slot("followup_answer") is not None:
             return events  # a button or a short yes/no: the domain's from_intent mapping filled it
-        intent = latest_intent(tracker)
-        if intent in SIDE_QUESTIONS or intent in LEAVES_THE_QUESTION:
+        if answered_elsewhere(tracker):
             return events
+        intent = latest_intent(tracker)
         stated = stated_findings(tracker)
         state = stated.get(pending) or typed_reply_state(tracker, pending, stated, reasoning_data().pain_questions)
         if state is not None:
@@ -137,6 +137,4 @@ class ValidateFollowupForm(FormValidationAction):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[EventType]:
         events = await super().run(dispatcher, tracker, domain)
-        intent = latest_intent(tracker)
-        always = intent not in SIDE_QUESTIONS and intent not in LEAVES_THE_QUESTION
-        return keep_form_going(events, tracker, always=always)
+        return keep_form_going(events, tracker, always=not answered_elsewhere(tracker))

@@ -11,7 +11,7 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.conversation_state import (
-    SIDE_QUESTIONS,
+    answered_elsewhere,
     answers_to,
     keep_form_going,
     latest_intent,
@@ -23,8 +23,6 @@ from hipguide.reasoning.answers import not_given
 from hipguide.reasoning.findings import AGE_NOT_GIVEN, DURATION_NOT_GIVEN
 
 SKIP_INTENTS = {"unsure", "deny"}
-# Messages that leave the open question for a moment; their rules answer, then it is asked again.
-LEAVES_THE_QUESTION = {"greet", "goodbye", "thank", "out_of_scope"}
 # After this many answers that did not fill the question, go on without it rather than ask
 # the same words again (a person may not know the word HipGuide listens for).
 MAX_TRIES = 2
@@ -68,7 +66,7 @@ class ValidateIntakeForm(FormValidationAction):
             events.append(SlotSet(requested, typed[1]))
         elif intent in SKIP_INTENTS or not_given(typed_text(tracker)):
             events.append(SlotSet(requested, NOT_GIVEN[requested]))
-        elif intent in SIDE_QUESTIONS or intent in LEAVES_THE_QUESTION:
+        elif answered_elsewhere(tracker):
             pass  # a rule answers it, then the question is asked again
         elif answers_to(tracker.events, requested, "intake_form") >= MAX_TRIES:
             dispatcher.utter_message(response="utter_intake_going_on")
@@ -80,7 +78,5 @@ class ValidateIntakeForm(FormValidationAction):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[EventType]:
         events = await super().run(dispatcher, tracker, domain)
-        intent = latest_intent(tracker)
-        if intent in SIDE_QUESTIONS or intent in LEAVES_THE_QUESTION:
-            return keep_form_going(events, tracker)
-        return keep_form_going(events, tracker, always=True)  # ask again rather than fall back
+        # otherwise ask again rather than fall back
+        return keep_form_going(events, tracker, always=not answered_elsewhere(tracker))

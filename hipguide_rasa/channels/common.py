@@ -65,6 +65,12 @@ def same_secret(given: str | None, expected: str) -> bool:
     return hmac.compare_digest(given.encode("utf-8", "replace"), expected.encode("utf-8", "replace"))
 
 
+def bearer_token(request: Any) -> str:
+    """The token of an ``Authorization: Bearer <token>`` header, or ""."""
+    header = request.headers.get("Authorization") or ""
+    return header[len("Bearer "):] if header.startswith("Bearer ") else ""
+
+
 def add_health_route(blueprint: Blueprint) -> None:
     """``GET <channel>/`` answers ``{"status": "ok"}`` (load balancers and the tests use it)."""
 

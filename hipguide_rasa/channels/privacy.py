@@ -25,7 +25,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from hipguide_rasa import privacy
-from hipguide_rasa.channels.common import same_secret
+from hipguide_rasa.channels.common import bearer_token, same_secret
 
 logger = logging.getLogger(__name__)
 
@@ -47,10 +47,7 @@ class PrivacyInput(InputChannel):
         self.interval = interval
 
     def authorised(self, request: Request) -> bool:
-        given = request.args.get("token") or ""
-        header = request.headers.get("Authorization", "")
-        if header.startswith("Bearer "):
-            given = header[len("Bearer "):]
+        given = bearer_token(request) or request.args.get("token") or ""
         return same_secret(given, self.token or "")
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:

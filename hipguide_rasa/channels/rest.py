@@ -28,7 +28,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from hipguide_rasa.channels.common import add_health_route, in_own_id_space, same_secret
+from hipguide_rasa.channels.common import add_health_route, bearer_token, in_own_id_space, same_secret
 from hipguide_rasa.channels.web import MAX_MESSAGE_CHARS
 
 logger = logging.getLogger(__name__)
@@ -48,8 +48,7 @@ def _is_loopback(address: str) -> bool:
 def refusal(request: Request, token: str | None) -> HTTPResponse | None:
     """None when the caller may use the REST channel, else the 401/403 that says why."""
     if token:
-        header = request.headers.get("Authorization") or ""
-        if header.startswith("Bearer ") and same_secret(header[len("Bearer "):], token):
+        if same_secret(bearer_token(request), token):
             return None
         return response.json({"error": "a valid REST token is required (Authorization: Bearer ...)"},
                              status=401, headers={"WWW-Authenticate": "Bearer"})
