@@ -18,8 +18,9 @@ from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from hipguide.language.build_spacy import SPANS_KEY
-from hipguide.language.negation import Mention, assertion_for
+from hipguide.language.build_spacy import DESCRIBED_KEY, SPANS_KEY
+from hipguide.language.negation import Assertion, Mention, assertion_for
+from hipguide.language.senses import not_a_finding
 from hipguide.reasoning.findings import find_age, find_duration, find_severity
 
 
@@ -60,7 +61,9 @@ class FindingEntityExtractor(GraphComponent, EntityExtractorMixin):
             lowered = text
         doc = model.model(lowered)
         tokens = [t.text for t in doc]
-        chosen = self._resolve(list(doc.ents), list(doc.spans.get(SPANS_KEY, [])), intent)
+        ents = [e for e in doc.ents if not not_a_finding(tokens, e.start, e.end)]
+        ents += self._described(ents, list(doc.spans.get(DESCRIBED_KEY, [])))
+        chosen = self._resolve(ents, list(doc.spans.get(SPANS_KEY, [])), intent)
         mentions = [Mention(e.start, e.end) for e in chosen]
         entities: List[Dict[str, Any]] = []
         for ent, mention in zip(chosen, mentions, strict=True):
@@ -72,11 +75,28 @@ class FindingEntityExtractor(GraphComponent, EntityExtractorMixin):
                 "confidence_entity": 1.0,
             }
             role = assertion_for(tokens, mention, mentions)
+            if role == Assertion.uncertain and ent.label_ == "body_location":
+                role = None  # "I think I pulled my groin": unsure of the cause, not of the place
             if role is not None:
                 entity["role"] = role.value
             entities.append(entity)
         entities.extend(self._quantities(text))
         return entities
+
+    @staticmethod
+    def _described(named: List[Any], described: List[Any]) -> List[Any]:
+        """Findings described rather than named, when no named finding says the same there.
+
+        Of overlapping descriptions the longest is kept; they may overlap named findings
+        (a place inside "the side of my hip is red and hot" is a finding of its own)."""
+        kept: List[Any] = []
+        for span in sorted(described, key=lambda s: (-(s.end - s.start), s.start)):
+            if any(span.start < k.end and k.start < span.end for k in kept):
+                continue
+            if any(n.id_ == span.id_ and span.start < n.end and n.start < span.end for n in named):
+                continue
+            kept.append(span)
+        return kept
 
     @staticmethod
     def _resolve(findings: List[Any], others: List[Any], intent: str | None) -> List[Any]:

@@ -81,6 +81,10 @@ class FindingSpec(StrictModel):
     type: FindingType
     label: NonEmptyText
     synonyms: List[NonEmptyText] = Field(default_factory=list)
+    # Ways people describe the finding without naming it: each description is a list of
+    # word groups that must all occur in that order, a few words apart within one clause
+    # ("numb" ... "when I wipe").
+    described: List[List[List[NonEmptyText]]] = Field(default_factory=list)
     question: NonEmptyText | None = None
     why: NonEmptyText | None = None
     yes_means: str = "present"  # "absent" when the question asks about the opposite
@@ -97,6 +101,15 @@ class FindingSpec(StrictModel):
         if value != value.lower():
             raise ValueError(f"synonym {value!r} must be lower case")
         return value
+
+    @validator("described", each_item=True)
+    def _description(cls, groups: List[List[str]]) -> List[List[str]]:
+        if len(groups) < 2 or any(not group for group in groups):
+            raise ValueError("a description needs at least two non-empty word groups")
+        for phrase in (p for group in groups for p in group):
+            if phrase != phrase.lower():
+                raise ValueError(f"description word {phrase!r} must be lower case")
+        return groups
 
     @validator("why", always=True)
     def _why_goes_with_question(cls, value: str | None, values: Dict) -> str | None:

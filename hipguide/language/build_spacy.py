@@ -11,21 +11,31 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import itertools
 import json
 import shutil
 import sys
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Sequence
 
 from hipguide.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, KnowledgeError, load_knowledge
-from hipguide.language.vocabulary import SurfaceForm, surface_forms
+from hipguide.language.vocabulary import Description, SurfaceForm, descriptions, surface_forms
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_OUTPUT = PROJECT_ROOT / "build" / "spacy" / "hipguide_en"
 FINGERPRINT_FILE = "hipguide_fingerprint.txt"
-PIPELINE_VERSION = "2"  # bump when the assembly below changes
+PIPELINE_VERSION = "3"  # bump when the assembly below changes
 SPANS_KEY = "hipguide"
+DESCRIBED_KEY = "hipguide_described"
 OVERLAPPING_ENTITIES = {"treatment", "condition"}
+# A description's word groups may be this many words apart, never across a clause break
+# or a negation (so "calf isn't swollen" is not read as a swollen calf).
+DESCRIPTION_GAP = 4
+_GAP_BREAKS = sorted({
+    ".", "!", "?", ";", "but", "although", "though", "however", "except", "whereas", "because",
+    "no", "not", "n't", "nt", "never", "without", "nothing", "cant", "dont", "didnt", "isnt",
+    "wasnt", "doesnt", "arent", "havent", "hasnt", "wont",
+})
 
 
 def _blank_pipeline() -> Any:
@@ -37,18 +47,48 @@ def _blank_pipeline() -> Any:
     return nlp
 
 
+def _token(tok: Any) -> Dict[str, Any]:
+    if tok.lemma_.lower() == tok.lower_:
+        return {"LOWER": {"IN": sorted({tok.lower_, tok.lemma_.lower()})}}
+    return {"LEMMA": {"IN": sorted({tok.lemma_.lower(), tok.lower_})}}
+
+
+def _group_alternatives(phrases: Sequence[str], nlp: Any) -> List[List[Dict[str, Any]]]:
+    """Token sequences matching any phrase of a group; one-word phrases share one token.
+
+    One-word phrases match as written (list the inflections): by lemma, "upped" would
+    match "up" and "dropped" "drop"."""
+    single, multi = set(), []
+    for phrase in phrases:
+        doc = nlp(phrase)
+        if len(doc) == 1:
+            single.add(doc[0].lower_)
+        else:
+            multi.append([_token(tok) for tok in doc])
+    return ([[{"LOWER": {"IN": sorted(single)}}]] if single else []) + multi
+
+
+def description_patterns(described: List[Description], nlp: Any) -> List[Dict[str, Any]]:
+    """Entity-ruler patterns for finding descriptions: the groups a few words apart."""
+    gap = [{"LOWER": {"NOT_IN": _GAP_BREAKS}, "IS_SPACE": False, "OP": "?"}] * DESCRIPTION_GAP
+    patterns: List[Dict[str, Any]] = []
+    for description in described:
+        groups = [_group_alternatives(group, nlp) for group in description.groups]
+        for combination in itertools.product(*groups):
+            tokens: List[Dict[str, Any]] = []
+            for i, alternative in enumerate(combination):
+                tokens.extend(([*gap] if i else []) + alternative)
+            patterns.append({"label": description.entity, "id": description.value, "pattern": tokens})
+    return patterns
+
+
 def patterns_for(forms: List[SurfaceForm], nlp: Any) -> List[Dict[str, Any]]:
     """Token patterns matching each phrase by lower-case form or by lemma."""
     patterns: List[Dict[str, Any]] = []
     seen = set()
     for form in forms:
         doc = nlp(form.text)
-        token_pattern = [
-            {"LOWER": {"IN": sorted({tok.lower_, tok.lemma_.lower()})}}
-            if tok.lemma_.lower() == tok.lower_
-            else {"LEMMA": {"IN": sorted({tok.lemma_.lower(), tok.lower_})}}
-            for tok in doc
-        ]
+        token_pattern = [_token(tok) for tok in doc]
         key = (json.dumps(token_pattern, sort_keys=True), form.entity, form.value)
         if key in seen:
             continue
@@ -63,20 +103,23 @@ def patterns_for(forms: List[SurfaceForm], nlp: Any) -> List[Dict[str, Any]]:
     return patterns
 
 
-def inputs_fingerprint(forms: List[SurfaceForm]) -> str:
+def inputs_fingerprint(forms: List[SurfaceForm], described: Sequence[Description] = ()) -> str:
     import spacy
 
-    digest = hashlib.sha256(f"{PIPELINE_VERSION}|{spacy.__version__}".encode())
+    digest = hashlib.sha256(f"{PIPELINE_VERSION}|{spacy.__version__}|{DESCRIPTION_GAP}".encode())
     for form in forms:
         digest.update(f"{form.text}|{form.entity}|{form.value}\n".encode())
+    for description in described:
+        digest.update(f"{description.groups}|{description.entity}|{description.value}\n".encode())
     return digest.hexdigest()
 
 
 def build(output: Path = DEFAULT_OUTPUT, knowledge: Path = DEFAULT_KNOWLEDGE_DIR,
           force: bool = False) -> bool:
     """Build the pipeline into ``output``; returns False when it was already current."""
-    forms = surface_forms(load_knowledge(knowledge))
-    fingerprint = inputs_fingerprint(forms)
+    kb = load_knowledge(knowledge)
+    forms, described = surface_forms(kb), descriptions(kb)
+    fingerprint = inputs_fingerprint(forms, described)
     marker = output / FINGERPRINT_FILE
     if not force and marker.exists() and marker.read_text().strip() == fingerprint:
         return False
@@ -92,6 +135,11 @@ def build(output: Path = DEFAULT_OUTPUT, knowledge: Path = DEFAULT_KNOWLEDGE_DIR
     ruler.add_patterns(finding_patterns)
     span_ruler = nlp.add_pipe("span_ruler", config={"spans_key": SPANS_KEY, "validate": True})
     span_ruler.add_patterns(other_patterns)
+    # Descriptions ("numb ... when I wipe") go to their own span group, so the findings
+    # named inside one ("the side of my hip is red and hot") are kept as well.
+    described_ruler = nlp.add_pipe("span_ruler", name="described_ruler",
+                                   config={"spans_key": DESCRIBED_KEY, "validate": True})
+    described_ruler.add_patterns(description_patterns(described, nlp))
     nlp.meta["name"] = "hipguide_en"
     nlp.meta["version"] = "0.1.0"
     nlp.meta["description"] = "HipGuide tokenizer, lookup lemmatizer and knowledge entity ruler"

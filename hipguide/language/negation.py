@@ -40,10 +40,16 @@ PSEUDO_NEGATIONS: Tuple[Tuple[str, ...], ...] = (
     ("not", "just"), ("no", "matter"), ("not", "really", "sure"), ("no", "longer"),
     ("not", "getting", "better"), ("no", "doubt"), ("without", "trying"),
     ("without", "meaning", "to"), ("no", "reason"), ("not", "much", "better"),
+    # "couldn't sleep for sweating": what follows is the cause, not denied
+    ("could", "nt", "sleep", "for"), ("could", "n't", "sleep", "for"), ("couldnt", "sleep", "for"),
+    ("ca", "n't", "sleep", "for"), ("cant", "sleep", "for"), ("can", "not", "sleep", "for"),
 )
 # Words right after a mention that deny it ("bladder fine", "bowels normal").
 POST_NEGATIONS = {"fine", "ok", "okay", "normal", "absent", "gone", "resolved"}
 POST_SCOPE_TOKENS = 2
+# ... but only when the clause ends there.
+POST_NEGATION_ENDS = {".", ",", "!", "?", ";", ":", "and", "but", "now", "though", "thankfully",
+                      "so", "too", "as", "since", "for", "apart", "except", "-", "really", "though"}
 # Words that end a trigger's scope.
 SCOPE_TERMINATORS = {
     "but", "although", "though", "however", "except", "yet", "still", "apart", "aside",
@@ -51,6 +57,17 @@ SCOPE_TERMINATORS = {
     "then", "when", "now", "just", "besides", "otherwise",
 }
 MAX_SCOPE_TOKENS = 8
+# A comma or "and" followed by a new subject starts a new clause ("no traction and I slipped",
+# "doesn't stop in my seat, it travels down my leg").
+_JOINERS = {",", "and", "&"}
+_SUBJECTS = {"i", "it", "he", "she", "they", "we", "this", "that", "my", "his", "her", "their"}
+
+
+def _closes_scope(tokens: Sequence[str]) -> bool:
+    """True when ``tokens`` (between a cue and a mention) cross a clause boundary."""
+    if any(tok in SCOPE_TERMINATORS for tok in tokens):
+        return True
+    return any(tok in _JOINERS and nxt in _SUBJECTS for tok, nxt in zip(tokens, tokens[1:]))
 
 
 @dataclass(frozen=True)
@@ -95,6 +112,23 @@ def _cues(tokens: Sequence[str]) -> List[Tuple[int, int, Assertion]]:
     return cues
 
 
+def _without_double_negation(tokens: Sequence[str], cues: List[Tuple[int, int, Assertion]]
+                             ) -> List[Tuple[int, int, Assertion]]:
+    """Drop "can't X without Y" pairs: it says X brings Y on, and denies neither."""
+    dropped = set()
+    for b, (b_start, _, b_kind) in enumerate(cues):
+        if tokens[b_start] != "without" or b_kind != Assertion.negated:
+            continue
+        for a in range(b - 1, -1, -1):
+            a_start, a_end, a_kind = cues[a]
+            between = tokens[a_end:b_start]
+            if a_kind != Assertion.negated or len(between) > MAX_SCOPE_TOKENS or _closes_scope(between):
+                break
+            dropped |= {a, b}
+            break
+    return [cue for i, cue in enumerate(cues) if i not in dropped]
+
+
 def assertion_for(tokens: Sequence[str], mention: Mention,
                   mentions: Sequence[Mention] = ()) -> Assertion | None:
     """The assertion status of ``mention`` among lower-cased ``tokens``.
@@ -106,14 +140,14 @@ def assertion_for(tokens: Sequence[str], mention: Mention,
     lowered = [t.lower() for t in tokens]
     inside_mentions = {i for m in mentions for i in range(m.start, m.end)}
     status: Assertion | None = None
-    for start, end, kind in _cues(lowered):
+    for start, end, kind in _without_double_negation(lowered, _cues(lowered)):
         if start >= mention.start:
             break
         if end > mention.start or any(i in inside_mentions for i in range(start, end)):
             continue  # a cue that is part of a finding's own wording ("can't walk")
         distance = sum(1 for i in range(end, mention.start) if i not in inside_mentions)
         between = lowered[end : mention.start]
-        if any(tok in SCOPE_TERMINATORS for tok in between):
+        if _closes_scope(between):
             continue
         if distance > MAX_SCOPE_TOKENS:
             continue
@@ -123,6 +157,7 @@ def assertion_for(tokens: Sequence[str], mention: Mention,
         for offset, token in enumerate(after):
             if token in SCOPE_TERMINATORS or (mention.end + offset) in inside_mentions:
                 break
-            if token in POST_NEGATIONS:
-                return Assertion.negated
+            following = lowered[mention.end + offset + 1] if mention.end + offset + 1 < len(lowered) else None
+            if token in POST_NEGATIONS and (following is None or following in POST_NEGATION_ENDS):
+                return Assertion.negated  # "bladder fine", not "hip gone all hot"
     return status

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Dict, FrozenSet, Iterable, List, Set
+from typing import Dict, FrozenSet, Iterable, List, Set, Tuple
 
 from hipguide.knowledge.loader import KnowledgeBase
 from hipguide.knowledge.schema import FindingType
@@ -64,6 +64,28 @@ def surface_forms(kb: KnowledgeBase) -> List[SurfaceForm]:
         for phrase in [*condition.lay_names, condition.id.replace("_", " ")]:
             forms.extend(SurfaceForm(v, "condition", condition.id) for v in spelling_variants(phrase))
     return _dedupe(forms)
+
+
+@dataclass(frozen=True)
+class Description:
+    """Word groups that together describe a finding (see ``described`` in findings.yml)."""
+
+    groups: Tuple[Tuple[str, ...], ...]
+    entity: str
+    value: str
+
+
+def descriptions(kb: KnowledgeBase) -> List[Description]:
+    """Every finding description, each group's phrases with their spelling variants."""
+    found = []
+    for finding in kb.findings.values():
+        for groups in finding.described:
+            expanded = tuple(
+                tuple(dict.fromkeys(v for phrase in group for v in spelling_variants(phrase)))
+                for group in groups
+            )
+            found.append(Description(expanded, finding.type.value, finding.id))
+    return found
 
 
 def _dedupe(forms: List[SurfaceForm]) -> List[SurfaceForm]:

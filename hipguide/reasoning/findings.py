@@ -88,13 +88,20 @@ _DURATION = re.compile(
     r"twelve|couple|few|several|last|past)\s*(?:of\s+)?(?P<unit>day|week|fortnight|month|year)s?\b(?![\s-]*(?:old|ago))",
     re.IGNORECASE,
 )
+# People a message may be about ("my mum is 82", "grandson, 9", "my son (13)").
+_RELATIVES = (
+    r"son|daughter|child|kid|boy|girl|teen|teenager|lad|lass|toddler|baby|grandson|granddaughter|"
+    r"grandchild|nephew|niece|mum|mom|mother|mam|dad|father|husband|wife|partner|hubby|"
+    r"gran|granny|grandma|grandmother|nan|nana|nanna|grandad|granddad|grandpa|grandfather|"
+    r"aunt|auntie|uncle|brother|sister|friend|neighbour|neighbor|patient"
+)
 _AGE = re.compile(
     r"\b(?:i'?m|i am|im|aged?|age)\s+(?P<a>\d{1,3})\b(?!\s*(?:days?|weeks?|months?|%))"
     r"|\b(?P<b>\d{1,3})[\s-]*(?:years?|yrs?)[\s-]*old\b"
     r"|\b(?P<c>\d{1,3})\s*(?:y/o|yo|m|f|male|female)\b"
     r"|\b(?:he|she|they)(?:'s|\s+is|\s+are)\s+(?:only\s+|just\s+)?(?P<e>\d{1,2})\b(?!\s*(?:/|out of|%))"
-    r"|\b(?:son|daughter|child|kid|boy|girl|teen|teenager)(?:\s+is)?(?:\s+aged)?\s+"
-    r"(?P<f>\d{1,2})\b(?!\s*(?:/|out of|%))"
+    r"|\b(?:" + _RELATIVES + r")(?:'s|\s+is|\s+who\s+is|\s*,|\s*\(|\s+aged|\s+of)?\s*(?:aged\s+|only\s+|just\s+)?"
+    r"(?P<f>\d{1,3})\b(?!\s*(?:/|out of|%|days?|weeks?|months?|hours?|mins?|minutes?|times?|miles?|km|k\b|kg|lbs?|stone|st\b|am\b|pm\b|mg))"
     r"|\b(?:woman|man|lady|guy|female|male|runner)\s+of\s+(?P<g>\d{1,3})\b"
     r"|^\s*(?P<d>\d{1,3})\s*$",
     re.IGNORECASE,
@@ -122,13 +129,28 @@ def find_duration(text: str) -> Quantity | None:
     return Quantity(days, match.start(), match.end(), match.group(0).strip())
 
 
+_SMALL_NUMBERS = ("one two three four five six seven eight nine ten eleven twelve thirteen "
+                  "fourteen fifteen sixteen seventeen eighteen nineteen").split()
+# "my boy is eleven", "our daughter, fourteen,": children's ages are often written in words.
+_AGE_IN_WORDS = re.compile(
+    r"\b(?:" + _RELATIVES + r")(?:'s|\s+is|\s*,|\s*\(|\s+aged)\s*(?:only\s+|just\s+)?"
+    r"(?P<w>" + "|".join(_SMALL_NUMBERS) + r")\b(?!\s*(?:days?|weeks?|months?|hours?|times?|miles?))",
+    re.IGNORECASE,
+)
+
+
 def find_age(text: str) -> Quantity | None:
-    """An age in years from "i'm 61", "52 years old", "aged 40", "34f" or a bare "61"."""
+    """An age in years from "i'm 61", "52 years old", "aged 40", "34f", "my son (13)",
+    "my boy is eleven" or a bare "61"."""
     for match in _AGE.finditer(text or ""):
         group = next(name for name in "abcdefg" if match.group(name) is not None)
         value = int(match.group(group))
         if 1 <= value <= 110:
             return Quantity(value, match.start(group), match.end(group), match.group(group))
+    worded = _AGE_IN_WORDS.search(text or "")
+    if worded:
+        value = _SMALL_NUMBERS.index(worded.group("w").lower()) + 1
+        return Quantity(value, worded.start("w"), worded.end("w"), worded.group("w"))
     return None
 
 

@@ -65,3 +65,56 @@ def test_the_persons_own_sex_is_found(extract, text: str, expected: Set) -> None
                                   "my husband thinks it's my back", "the guy at the gym said stretch it"])
 def test_someone_elses_sex_or_slang_is_not_a_risk_factor(extract, text: str) -> None:  # type: ignore[no-untyped-def]
     assert not {e for e in extract(text) if e[0] == "risk_factor" and e[1] in ("male", "female")}
+
+
+# Findings people describe instead of naming (``described`` in findings.yml), written for
+# this test, not copied from the lay-language test sets.
+@pytest.mark.parametrize("text,expected", [
+    ("I can't really feel anything when I wipe", {("symptom", "saddle_numbness", None)}),
+    ("it's gone sort of dead down there", {("symptom", "saddle_numbness", None)}),
+    ("my privates feel tingly since this morning", {("symptom", "saddle_numbness", None)}),
+    ("couldn't tell that I needed the toilet and wet myself",
+     {("symptom", "bladder_bowel_change", None)}),
+    ("he can't go for a pee even though he wants to", {("symptom", "bladder_bowel_change", None)}),
+    ("my calf has gone really puffy after the flight", {("symptom", "calf_swelling", None)}),
+    ("I get puffed out just walking upstairs", {("symptom", "breathlessness", None)}),
+    ("the side of my hip is red and hot", {("symptom", "hot_joint", None),
+                                           ("body_location", "outer_hip", None)}),
+    ("my period is over a week late", {("risk_factor", "missed_periods", None)}),
+    ("she crumpled to the ground at the finish of her race", {("event", "mid_run_collapse", None)}),
+    ("dropped half a stone without meaning to", {("symptom", "weight_loss", None)}),
+    ("the groin aches every single night", {("symptom", "night_pain", None)}),
+    ("I was knocked off my scooter by a lorry", {("event", "high_energy_trauma", None)}),
+    ("the lump won't pop back in now", {("symptom", "lump_wont_go_back", None)}),
+    ("my son (13) has a limp", {("age", "13", None), ("symptom", "limp", None)}),
+    ("my boy is eleven and limping", {("age", "11", None)}),
+])
+def test_described_findings(extract, text: str, expected: Set) -> None:  # type: ignore[no-untyped-def]
+    found = extract(text)
+    assert expected <= found, f"missing {expected - found}; got {found}"
+
+
+@pytest.mark.parametrize("text,absent", [
+    ("my calf isn't swollen", ("symptom", "calf_swelling", None)),  # a negation breaks a description
+    ("the pain went down after my run", ("event", "mid_run_collapse", None)),
+    ("I upped and ran off", ("event", "training_increase", None)),  # "upped" is not "up"
+    ("getting back to running next week", ("body_location", "lower_back", None)),
+    ("it won't go back in", ("body_location", "lower_back", None)),
+    ("I had to give up running", ("event", "training_increase", None)),
+    ("bladder fine, no numbness", ("symptom", "bladder_bowel_change", None)),
+    ("no problems with my waterworks", ("symptom", "bladder_bowel_change", None)),
+])
+def test_descriptions_and_senses_do_not_overreach(extract, text: str, absent) -> None:  # type: ignore[no-untyped-def]
+    assert absent not in extract(text)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("my back hurts", ("body_location", "lower_back", None)),
+    ("lying on my back it aches", ("body_location", "lower_back", None)),
+    ("I can't hop on it without a sharp pain", ("activity", "hopping", None)),
+    ("I can't hop on it without a sharp pain", ("symptom", "pain", None)),
+    ("outer hip gone all hot and red", ("body_location", "outer_hip", None)),
+])
+def test_context_keeps_what_is_said(extract, text: str, expected) -> None:  # type: ignore[no-untyped-def]
+    found = extract(text)
+    assert expected in found, f"got {found}"

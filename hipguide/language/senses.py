@@ -1,0 +1,34 @@
+"""Words that name a body part in one sense and something else in another.
+
+"back" is the lower back in "my back hurts" but a direction in "getting back to running",
+"it won't pop back in" or "came back from Australia". The entity patterns cannot see the
+words around a match, so the extractor asks :func:`not_a_finding` before keeping one.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+# "back" right after these words is a direction or a return, not the lower back.
+_BEFORE_BACK = {
+    "go", "goes", "going", "went", "gone", "come", "comes", "coming", "came", "get", "gets",
+    "getting", "got", "pop", "pops", "popped", "push", "pushed", "put", "bring", "brought",
+    "way", "be", "been", "sent", "flew", "flown", "drove", "driven", "ran", "run", "running",
+    "walked", "walk", "fight", "fought", "bounce", "bounced", "ease", "easing", "eased",
+    "build", "building", "cut", "cutting", "cuts", "cutback", "held", "hold", "holding",
+    "step", "stepped", "look", "looking", "looked", "move", "moved", "sit", "sat", "lean",
+    "leaned", "leant", "pulled", "pull", "flare", "flares", "flared", "kick", "kicked",
+}
+# ... or right before these.
+_AFTER_BACK = {"to", "in", "into", "home", "again", "then", "later", "out", "from", "off",
+               "inside", "down", "up"}
+
+
+def not_a_finding(tokens: Sequence[str], start: int, end: int) -> bool:
+    """True when the matched words ``tokens[start:end]`` are used in another sense."""
+    words = [t.lower() for t in tokens[start:end]]
+    if words == ["back"]:
+        before = tokens[start - 1].lower() if start > 0 else ""
+        after = tokens[end].lower() if end < len(tokens) else ""
+        return before in _BEFORE_BACK or after in _AFTER_BACK
+    return False
