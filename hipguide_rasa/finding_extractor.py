@@ -17,8 +17,10 @@ from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
+from spacy.tokens import Doc
 
 from hipguide.language.build_spacy import DESCRIBED_KEY, SPANS_KEY
+from hipguide.language.fuzzy import Speller
 from hipguide.language.negation import Assertion, Mention, assertion_for
 from hipguide.language.senses import not_a_finding
 from hipguide.reasoning.findings import find_age, find_duration, find_severity
@@ -36,10 +38,12 @@ class FindingEntityExtractor(GraphComponent, EntityExtractorMixin):
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        return {"extract_age": True, "extract_duration": True, "extract_severity": True}
+        return {"extract_age": True, "extract_duration": True, "extract_severity": True,
+                "correct_typos": True}
 
     def __init__(self, config: Dict[str, Any]) -> None:
         self._config = config
+        self._spellers: Dict[int, Speller] = {}
 
     @classmethod
     def create(cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
@@ -59,7 +63,8 @@ class FindingEntityExtractor(GraphComponent, EntityExtractorMixin):
         lowered = text.lower()
         if len(lowered) != len(text):  # keep character offsets valid
             lowered = text
-        doc = model.model(lowered)
+        typed = model.model(lowered)
+        doc = self._spelled(typed, model)  # the same tokens, single typos corrected
         tokens = [t.text for t in doc]
         ents = [e for e in doc.ents if not not_a_finding(tokens, e.start, e.end)]
         ents += self._described(ents, list(doc.spans.get(DESCRIBED_KEY, [])))
@@ -69,8 +74,8 @@ class FindingEntityExtractor(GraphComponent, EntityExtractorMixin):
         for ent, mention in zip(chosen, mentions, strict=True):
             entity: Dict[str, Any] = {
                 "entity": ent.label_,
-                "start": ent.start_char,
-                "end": ent.end_char,
+                "start": typed[ent.start].idx,  # offsets in the text as typed
+                "end": typed[ent.end - 1].idx + len(typed[ent.end - 1].text),
                 "value": ent.id_ or ent.text,
                 "confidence_entity": 1.0,
             }
@@ -82,6 +87,35 @@ class FindingEntityExtractor(GraphComponent, EntityExtractorMixin):
             entities.append(entity)
         entities.extend(self._quantities(text))
         return entities
+
+    def _spelled(self, doc: Any, model: SpacyModel) -> Any:
+        """``doc`` again with single typos corrected ("grion" -> "groin"), or ``doc`` itself."""
+        if self._config.get("correct_typos") is False:
+            return doc
+        speller = self._speller(model)
+        words = [t.text for t in doc]
+        corrected = speller.correct_all(words)
+        if corrected == words:
+            return doc
+        fixed = Doc(model.model.vocab, words=corrected, spaces=[bool(t.whitespace_) for t in doc])
+        for _, component in model.model.pipeline:
+            fixed = component(fixed)
+        return fixed
+
+    def _speller(self, model: SpacyModel) -> Speller:
+        """One speller per spaCy pipeline: the vocabulary is every word of its patterns."""
+        key = id(model.model)
+        if self._spellers.get(key) is None:
+            nlp = model.model
+            words = set()
+            for name in ("entity_ruler", "span_ruler", "described_ruler"):
+                if name in nlp.pipe_names:
+                    for pattern in nlp.get_pipe(name).patterns:
+                        words |= _pattern_words(pattern["pattern"])
+            table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+            lemmas = set(table.values())
+            self._spellers = {key: Speller(words, lambda w: w in table or w in lemmas)}
+        return self._spellers[key]
 
     @staticmethod
     def _described(named: List[Any], described: List[Any]) -> List[Any]:
@@ -142,3 +176,15 @@ class FindingEntityExtractor(GraphComponent, EntityExtractorMixin):
         return {"entity": name, "start": start, "end": end, "value": value,
                 "confidence_entity": 1.0}
 
+
+def _pattern_words(pattern: Any) -> set:
+    """The literal words of an entity-ruler token pattern."""
+    words: set = set()
+    for token in pattern if isinstance(pattern, list) else []:
+        for key in ("LOWER", "LEMMA"):
+            value = token.get(key)
+            if isinstance(value, str):
+                words.add(value)
+            elif isinstance(value, dict):
+                words |= {w for w in value.get("IN", []) if isinstance(w, str)}
+    return {w for word in words for w in word.split()}

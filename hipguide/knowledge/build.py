@@ -87,6 +87,7 @@ def populate(session: Session, kb: KnowledgeBase, print_: str) -> Dict[str, int]
     for r in kb.red_flags.values():
         flag = m.RedFlag(id=r.id, kind=r.kind.value, name=r.name, triage=r.triage.value, advice=r.advice)
         flag.condition_links = [m.RedFlagCondition(condition_id=cid) for cid in r.conditions]
+        flag.screen_triggers = [m.RedFlagScreenTrigger(finding_id=f) for f in dict.fromkeys(r.screen_when)]
         flag.clauses = [
             m.RedFlagClause(position=i, findings=[m.RedFlagClauseFinding(finding_id=f) for f in dict.fromkeys(clause)])
             for i, clause in enumerate(r.when)

@@ -215,6 +215,7 @@ def _check_references(
         need(flag.conditions, conditions, path, rid, "conditions", "condition")
         for i, clause in enumerate(flag.when):
             need(clause, findings, path, rid, f"when.{i}", "finding")
+        need(flag.screen_when, findings, path, rid, "screen_when", "finding")
     for sid, (claim, path) in claims.items():
         need(claim.conditions, conditions, path, sid, "conditions", "condition")
         need(claim.treatments, treatments, path, sid, "treatments", "treatment")

@@ -179,6 +179,19 @@ class RedFlag(Base):
     condition_links: List[RedFlagCondition] = relationship(
         "RedFlagCondition", cascade="all, delete-orphan"
     )
+    screen_triggers: List[RedFlagScreenTrigger] = relationship(
+        "RedFlagScreenTrigger", cascade="all, delete-orphan"
+    )
+
+
+class RedFlagScreenTrigger(Base):
+    """A finding that makes the red flag's questions worth asking (``screen_when``)."""
+
+    __tablename__ = "red_flag_screen_triggers"
+
+    red_flag_id = Column(String(16), ForeignKey("red_flags.id", ondelete="CASCADE"),
+                         primary_key=True)
+    finding_id = Column(ID, ForeignKey("findings.id", ondelete="CASCADE"), primary_key=True)
 
 
 class RedFlagCondition(Base):

@@ -26,7 +26,8 @@ def offline_red_flags(root: Path = DEFAULT_KNOWLEDGE_DIR) -> OfflineRedFlags:
     rules = tuple(
         RedFlagRule(id=spec.id, kind=spec.kind.value, triage=spec.triage.value,
                     conditions=tuple(sorted(spec.conditions)),
-                    clauses=tuple(tuple(sorted(clause)) for clause in spec.when))
+                    clauses=tuple(tuple(sorted(clause)) for clause in spec.when),
+                    screen_when=tuple(sorted(spec.screen_when)))
         for spec in sorted(kb.red_flags.values(), key=lambda s: s.id)
     )
     return OfflineRedFlags(rules, {spec.id: spec.advice for spec in kb.red_flags.values()})

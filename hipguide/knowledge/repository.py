@@ -225,6 +225,7 @@ class KnowledgeRepository:
             select(m.RedFlag).options(
                 selectinload(m.RedFlag.condition_links),
                 selectinload(m.RedFlag.clauses).selectinload(m.RedFlagClause.findings),
+                selectinload(m.RedFlag.screen_triggers),
             ).order_by(m.RedFlag.id)
         ).scalars()
         return [
@@ -233,6 +234,7 @@ class KnowledgeRepository:
                 conditions=tuple(sorted(link.condition_id for link in f.condition_links)),
                 clauses=tuple(tuple(sorted(cf.finding_id for cf in clause.findings))
                               for clause in f.clauses),
+                screen_when=tuple(sorted(t.finding_id for t in f.screen_triggers)),
             )
             for f in flags
         ]

@@ -191,6 +191,9 @@ class RedFlagSpec(StrictModel):
     triage: TriageLevel
     conditions: List[Identifier] = Field(min_items=1)
     when: List[List[Identifier]] = Field(min_items=1)
+    # Findings that make this flag worth asking about even before any finding of a clause
+    # is known: back pain or sciatica -> ask about saddle numbness and the bladder.
+    screen_when: List[Identifier] = Field(default_factory=list)
     advice: NonEmptyText
 
     @validator("when", each_item=True)

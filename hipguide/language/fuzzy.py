@@ -1,4 +1,5 @@
-"""Typo-tolerant reading of a place named in answer to "Where exactly does it hurt?".
+"""Typo tolerance: a place named in answer to "Where exactly does it hurt?", and single
+typos in any message (:class:`Speller`, used by the finding extractor).
 
 The spaCy patterns match the knowledge data's synonyms exactly; a typed answer often has a
 typo ("grion", "buttok", "outter hip"). Here rapidfuzz compares the answer with the synonyms
@@ -11,9 +12,9 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Dict, Tuple
+from typing import Callable, Dict, Iterable, List, Sequence, Tuple
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from hipguide.knowledge.loader import load_knowledge
@@ -53,3 +54,44 @@ def read_location(text: str, forms: Tuple[Tuple[str, str], ...] | None = None) -
     best = max(found.values())
     places = [place for place, score in found.items() if score == best]
     return places[0] if len(places) == 1 else None
+
+
+# Words people type that are neither in the lemmatizer's English word list nor in the
+# vocabulary, but must not be "corrected" into a vocabulary word one edit away.
+KNOWN_EXTRA = frozenset({
+    "physio", "physios", "osteo", "chiro", "parkrun", "strava", "garmin", "ibuprofen", "naproxen",
+    "paracetamol", "tylenol", "advil", "okay", "yeah", "dunno", "gonna", "wanna", "lemme",
+    "kinda", "sorta", "hiya", "thanks", "cheers", "pilates", "crossfit", "zumba", "netball",
+})
+
+
+class Speller:
+    """Corrects single typos in words the extractor would otherwise not know.
+
+    A word is corrected only when it has at least ``MIN_WORD`` letters, is not an English
+    word the lemmatizer knows, and exactly one vocabulary word is closest to it: one edit
+    away (Damerau-Levenshtein: "grion" -> "groin", "numbess" -> "numbness"), or two for
+    words of nine letters or more. Everything else is left as typed.
+    """
+
+    def __init__(self, vocabulary: Iterable[str], is_english: Callable[[str], bool]) -> None:
+        self._vocabulary = sorted({w for w in vocabulary if len(w) >= MIN_WORD - 1 and w.isalpha()})
+        self._known = set(self._vocabulary)
+        self._is_english = is_english
+
+    def correct(self, word: str) -> str:
+        lowered = word.lower()
+        if (len(lowered) < MIN_WORD or not lowered.isalpha() or lowered in self._known
+                or lowered in KNOWN_EXTRA or self._is_english(lowered)):
+            return word
+        limit = 2 if len(lowered) >= 9 else 1
+        matches = process.extract(lowered, self._vocabulary, scorer=DamerauLevenshtein.distance,
+                                  score_cutoff=limit, limit=None)
+        if not matches:
+            return word
+        closest = min(score for _, score, _ in matches)
+        best = [choice for choice, score, _ in matches if score == closest]
+        return best[0] if len(best) == 1 else word
+
+    def correct_all(self, words: Sequence[str]) -> List[str]:
+        return [self.correct(w) for w in words]

@@ -82,8 +82,9 @@ def screening_candidates(rules: Sequence[RedFlagRule], findings: Findings,
                          askable: Collection[str]) -> List[str]:
     """Questions that would complete a partly present red-flag clause, most urgent first.
 
-    A clause qualifies when at least one of its findings is present and every finding it
-    still needs is askable and not yet answered.
+    A clause qualifies when at least one of its findings is present, or a finding of the
+    flag's ``screen_when`` is (back pain: ask about saddle numbness even though no clause
+    has started), and every finding it still needs is askable and not yet answered.
     """
     present = {f for f, s in findings.items() if s == FindingState.present}
     ordered: List[str] = []
@@ -91,9 +92,10 @@ def screening_candidates(rules: Sequence[RedFlagRule], findings: Findings,
                        if r.triage in ("emergency", "urgent", "routine") else 3):
         if rule.kind != "red_flag":
             continue
+        triggered = any(f in present for f in rule.screen_when)
         for clause in rule.clauses:
             missing = [f for f in clause if f not in present]
-            if not missing or len(missing) == len(clause):
+            if not missing or (len(missing) == len(clause) and not triggered):
                 continue
             if all(f in askable and f not in findings for f in missing):
                 ordered.extend(f for f in missing if f not in ordered)

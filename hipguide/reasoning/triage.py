@@ -33,6 +33,7 @@ class RedFlagRule:
     triage: str
     conditions: Tuple[str, ...]
     clauses: Tuple[Tuple[str, ...], ...]
+    screen_when: Tuple[str, ...] = ()  # findings that make its questions worth asking
 
 
 @dataclass(frozen=True)

@@ -173,7 +173,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         baseline = measure(
             "baseline",
             Servers(model=work / "models-baseline" / "bench.tar.gz", rasa_port=free_port(), action_port=free_port(),
-                    run_dir=work / "run-baseline", project_dir=baseline_dir, tracker_store=None),
+                    run_dir=work / "run-baseline", project_dir=baseline_dir, tracker_store=None,
+                    prompt_locks=False),
             BASELINE_SCRIPT, baseline_training, args.conversations, args.seconds)
     finally:
         shutil.rmtree(work, ignore_errors=True)

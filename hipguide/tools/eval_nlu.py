@@ -11,6 +11,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import random
 import re
 import sys
 import time
@@ -108,9 +109,44 @@ def raised_red_flags(prediction: Dict[str, Any]) -> Set[str]:
     return {hit.id for hit in screen_red_flags(offline_red_flags().rules, findings)}
 
 
+TYPO_SEED = 2026
+
+
+def with_typo(example: Example, rng: random.Random) -> Example:
+    """``example`` with one edit (a letter dropped, doubled, swapped with the next or
+    replaced by a keyboard neighbour) in the longest word of 5+ letters of each entity
+    mention; offsets are moved to match. Quantities (age, duration, severity) are left."""
+    neighbours = dict(zip("abcdefghijklmnopqrstuvwxyz", ["qs", "vn", "xv", "sf", "wr", "dg", "fh", "gj", "uo", "hk",
+                                                         "jl", "k", "n", "bm", "ip", "o", "w", "et", "ad", "ry",
+                                                         "yi", "cb", "qe", "zc", "tu", "x"]))
+    text, entities, shift = example.text, [], 0
+    for gold in sorted(example.entities, key=lambda g: g.start):
+        start, end = gold.start + shift, gold.end + shift
+        mention = text[start:end]
+        words = [m for m in re.finditer(r"[A-Za-z]{5,}", mention)]
+        if gold.entity in ("age", "duration", "severity") or not words:
+            entities.append(GoldEntity(start, end, gold.entity, gold.value, gold.role))
+            continue
+        word = max(words, key=lambda m: len(m.group()))
+        w, i = word.group(), rng.randrange(1, len(word.group()) - 1)
+        edit = rng.choice(("drop", "double", "swap", "near"))
+        typo = {"drop": w[:i] + w[i + 1:], "double": w[:i] + w[i] + w[i:],
+                "swap": w[:i] + w[i + 1] + w[i] + w[i + 2:],
+                "near": w[:i] + rng.choice(neighbours.get(w[i].lower(), w[i])) + w[i + 1:]}[edit]
+        at = start + word.start()
+        text = text[:at] + typo + text[at + len(w):]
+        delta = len(typo) - len(w)
+        entities.append(GoldEntity(start, end + delta, gold.entity, gold.value, gold.role))
+        shift += delta
+    return Example(example.intent, text, entities)
+
+
 def evaluate_lay(model: Path) -> Dict[str, Any]:
-    """Figures per lay-language source, and red flags recognised from the message alone."""
+    """Figures per lay-language source, and red flags recognised from the message alone;
+    ``typos`` is every lay message again with one edit in a key word of each mention."""
     sets = load_lay()
+    rng = random.Random(TYPO_SEED)
+    sets["typos"] = [(flag, with_typo(example, rng)) for rows in list(sets.values()) for flag, example in rows]
     texts = [example.text for rows in sets.values() for _, example in rows]
     predictions = iter(asyncio.run(predict(model, texts)))
     flags = red_flag_finding_ids()
@@ -125,6 +161,19 @@ def evaluate_lay(model: Path) -> Dict[str, Any]:
             figures["red_flags_missed"] = sorted({flag for flag, p in flagged if flag not in raised_red_flags(p)})
         result[name] = figures
     return result
+
+
+def _entity_recall(results: List[Dict[str, Any]]) -> float:
+    """Recall of entity values (all entity types but quantities) over several result sets."""
+    found = total = 0
+    for figures in results:
+        for entity, row in figures.get("entities", {}).items():
+            if entity in ("age", "duration", "severity", "condition", "treatment"):
+                continue
+            recall, support = row["value"][1], row["support"]
+            found += recall * support
+            total += support
+    return found / total if total else 0.0
 
 
 def render_lay(result: Dict[str, Any]) -> str:
@@ -307,6 +356,11 @@ def main(argv: list | None = None) -> int:
     if args.lay:
         lay = evaluate_lay(model)
         print(render_lay(lay))
+        clean = [e for name, figures in lay.items() if name != "typos" for e in [figures]]
+        recall = _entity_recall(clean)
+        typo_recall = _entity_recall([lay["typos"]])
+        print(f"entity value recall on the lay sets: {recall:.3f}; with one typo in a key word of each "
+              f"mention: {typo_recall:.3f} ({typo_recall / recall:.2f} of it kept)")
         for name, figures in lay.items():
             if figures.get("red_flags_missed"):
                 print(f"{name}: red flags not recognised from some messages: {', '.join(figures['red_flags_missed'])}")

@@ -67,13 +67,17 @@ def port_in_use(port: int, host: str = "127.0.0.1") -> bool:
 
 
 HIPGUIDE_TRACKER_STORE = "hipguide_rasa.tracker_store.EnvironmentSQLTrackerStore"
+# Locks that hand a conversation on at once, not after Rasa's one-second look.
+PROMPT_LOCK_STORES = {"in_memory": "hipguide_rasa.lock_store.PromptInMemoryLockStore",
+                      "redis": "hipguide_rasa.lock_store.PromptRedisLockStore"}
 
 
 def write_endpoints(path: Path, action_port: int, tracker_store: str | None = HIPGUIDE_TRACKER_STORE,
-                    lock_store_url: str | None = None) -> Path:
+                    lock_store_url: str | None = None, prompt_locks: bool = True) -> Path:
     """An endpoints file pointing at the action server on ``action_port``; with
     ``lock_store_url`` (``redis://host:port/db``, from ``LOCK_STORE_URL``) conversations are
-    locked in Redis, so several Rasa servers can share one tracker store."""
+    locked in Redis, so several Rasa servers can share one tracker store. ``prompt_locks``
+    False keeps Rasa's own lock stores (the plain bot `make bench` compares with)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     text = f"action_endpoint:\n  url: http://127.0.0.1:{action_port}/webhook\n"
     if tracker_store:
@@ -82,8 +86,11 @@ def write_endpoints(path: Path, action_port: int, tracker_store: str | None = HI
         redis = urllib.parse.urlsplit(lock_store_url)
         if redis.scheme != "redis" or not redis.hostname:
             raise StartupError(f"LOCK_STORE_URL must look like redis://host:6379/0, not {lock_store_url!r}")
-        text += (f"lock_store:\n  type: redis\n  url: {redis.hostname}\n  port: {redis.port or 6379}\n"
-                 f"  db: {int(redis.path.strip('/') or 0)}\n  key_prefix: hipguide\n")
+        kind = PROMPT_LOCK_STORES["redis"] if prompt_locks else "redis"
+        text += (f"lock_store:\n  type: {kind}\n  url: {redis.hostname}\n"
+                 f"  port: {redis.port or 6379}\n  db: {int(redis.path.strip('/') or 0)}\n  key_prefix: hipguide\n")
+    elif prompt_locks:
+        text += f"lock_store:\n  type: {PROMPT_LOCK_STORES['in_memory']}\n"
     path.write_text(text)
     return path
 
@@ -108,6 +115,7 @@ class Servers:
     project_dir: Path = PROJECT_ROOT  # another Rasa project (the benchmark's baseline) works too
     credentials: Path | None = None  # default: <project_dir>/credentials.yml
     tracker_store: str | None = HIPGUIDE_TRACKER_STORE  # None: Rasa's in-memory store
+    prompt_locks: bool = True  # False: Rasa's own lock stores (the benchmark's plain bot)
     processes: List[subprocess.Popen] = field(default_factory=list)
     logs: List[IO[bytes]] = field(default_factory=list)
 
@@ -178,7 +186,8 @@ class Servers:
             if port_in_use(port):
                 raise StartupError(f"port {port} is already in use; set RASA_PORT / ACTION_PORT")
         endpoints = write_endpoints(self.run_dir / "endpoints.yml", self.action_port, self.tracker_store,
-                                    self._environment().get("LOCK_STORE_URL"))
+                                    self._environment().get("LOCK_STORE_URL"),
+                                    prompt_locks=self.prompt_locks)
         self._spawn("actions", self.action_args())
         self._spawn("rasa", self.rasa_args(endpoints))
         if wait:

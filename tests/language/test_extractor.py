@@ -118,3 +118,33 @@ def test_descriptions_and_senses_do_not_overreach(extract, text: str, absent) ->
 def test_context_keeps_what_is_said(extract, text: str, expected) -> None:  # type: ignore[no-untyped-def]
     found = extract(text)
     assert expected in found, f"got {found}"
+
+
+# One typo in a key word: corrected against the vocabulary when the word is not English.
+@pytest.mark.parametrize("text,expected", [
+    ("sharp pain in my grion when I sprint", ("body_location", "groin", None)),
+    ("my buttok aches after long runs", ("body_location", "buttock", None)),
+    ("no numbess at all", ("symptom", "numbness", "negated")),
+    ("started runing again last month", ("activity", "running", None)),
+    ("tight hamstrng since the race", ("body_location", "back_of_thigh", None)),
+    ("it feels wierd when I wipe", ("symptom", "saddle_numbness", None)),
+])
+def test_a_typo_in_a_key_word_is_forgiven(extract, text: str, expected) -> None:  # type: ignore[no-untyped-def]
+    found = extract(text)
+    assert expected in found, f"got {found}"
+
+
+@pytest.mark.parametrize("text,absent", [
+    ("my hip hurts when I bend down", ("activity", "running", None)),
+    ("it started after gardening", ("symptom", "swelling", None)),
+    ("I went to parkrun with my daugther", ("body_location", "outer_thigh", None)),
+])
+def test_english_words_are_not_corrected_into_findings(extract, text: str, absent) -> None:  # type: ignore[no-untyped-def]
+    assert absent not in extract(text)
+
+
+def test_offsets_point_at_the_word_as_typed(spacy_model) -> None:  # type: ignore[no-untyped-def]
+    text = "Pain in my GRION"
+    extractor = FindingEntityExtractor(FindingEntityExtractor.get_default_config())
+    spans = {e["value"]: text[e["start"]:e["end"]] for e in extractor.extract(text, spacy_model)}
+    assert spans["groin"] == "GRION"

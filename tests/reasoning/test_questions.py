@@ -64,3 +64,44 @@ def test_information_gain_is_positive_and_bounded(repository_data) -> None:  # t
 def test_sudden_and_gradual_exclude_each_other() -> None:
     assert with_implications({"gradual": P}) == {"gradual": P, "sudden": A}
     assert with_implications({"gradual": P, "sudden": P}) == {"gradual": P, "sudden": P}
+
+
+def _screening_questions(model, rules, findings, askable):  # type: ignore[no-untyped-def]
+    asked, current = [], dict(findings)
+    for _ in range(8):
+        question = next_question(model, rules, current, askable, asked)
+        if question is None or question.reason != "screening":
+            break
+        asked.append(question.finding_id)
+        current[question.finding_id] = A
+    return asked
+
+
+@pytest.mark.parametrize("opening", [{"lower_back": P, "buttock": P}, {"radiating_pain": P},
+                                     {"buttock": P, "numbness": P}])
+def test_back_pain_or_sciatica_is_screened_for_cauda_equina(repository_data, askable, opening) -> None:  # type: ignore[no-untyped-def]
+    # No finding of RF4's clauses is present, but its screen_when findings are.
+    model, rules, _ = repository_data
+    asked = _screening_questions(model, rules, with_implications(opening), askable)
+    assert {"saddle_numbness", "bladder_bowel_change", "both_legs_symptoms"} <= set(asked), asked
+
+
+def test_outer_hip_pain_alone_is_not_asked_cauda_equina_questions(repository_data, askable) -> None:  # type: ignore[no-untyped-def]
+    model, rules, _ = repository_data
+    asked = _screening_questions(model, rules, with_implications({"outer_hip": P, "lying_on_side": P}),
+                                 askable)
+    assert "saddle_numbness" not in asked and "bladder_bowel_change" not in asked
+
+
+def test_after_an_operation_the_calf_is_asked_about(repository_data, askable) -> None:  # type: ignore[no-untyped-def]
+    model, rules, _ = repository_data
+    asked = _screening_questions(model, rules, with_implications({"groin": P, "surgery": P}), askable)
+    assert "calf_swelling" in asked
+
+
+def test_offline_rules_equal_the_databases(repository_data) -> None:  # type: ignore[no-untyped-def]
+    # The red-flag answer when the action server is down uses rules built from the YAML.
+    from hipguide.knowledge.offline import offline_red_flags
+
+    _, rules, _ = repository_data
+    assert sorted(rules, key=lambda r: r.id) == sorted(offline_red_flags().rules, key=lambda r: r.id)
