@@ -1,7 +1,8 @@
-"""Words that name a body part in one sense and something else in another.
+"""Words that name a finding in one sense and something else in another.
 
 "back" is the lower back in "my back hurts" but a direction in "getting back to running",
-"it won't pop back in" or "came back from Australia". The entity patterns cannot see the
+"it won't pop back in" or "came back from Australia"; "running" is an activity, except in
+"pain running down my leg"; "it kicked in" is not kicking. The entity patterns cannot see the
 words around a match, so the extractor asks :func:`not_a_finding` before keeping one.
 """
 
@@ -24,11 +25,24 @@ _AFTER_BACK = {"to", "in", "into", "home", "again", "then", "later", "out", "fro
                "inside", "down", "up"}
 
 
+# "pain running down my leg", "aches running through my back": the pain runs, not the person.
+_PAIN_WORDS = {"pain", "pains", "ache", "aches", "aching", "shooting", "sensation", "sensations",
+               "feeling", "tingling", "numbness", "burning", "it", "that", "which", "twinges"}
+_ALONG = {"through", "down", "into", "along", "across", "up"}
+# Matched through their lemma, but another word: "a step" is not the stairs, "I strained
+# it" is not straining on the toilet.
+_OTHER_WORDS = {("step",), ("strain",), ("strained",), ("strains",)}
+
+
 def not_a_finding(tokens: Sequence[str], start: int, end: int) -> bool:
     """True when the matched words ``tokens[start:end]`` are used in another sense."""
     words = [t.lower() for t in tokens[start:end]]
+    before = tokens[start - 1].lower() if start > 0 else ""
+    after = tokens[end].lower() if end < len(tokens) else ""
     if words == ["back"]:
-        before = tokens[start - 1].lower() if start > 0 else ""
-        after = tokens[end].lower() if end < len(tokens) else ""
         return before in _BEFORE_BACK or after in _AFTER_BACK
-    return False
+    if words in (["kicked"], ["kicks"], ["kick"], ["kicking"]) and after == "in":
+        return True  # "it kicked in at 6 km"
+    if words in (["running"], ["runs"], ["ran"]) and after in _ALONG and before in _PAIN_WORDS:
+        return True
+    return tuple(words) in _OTHER_WORDS
