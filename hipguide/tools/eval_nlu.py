@@ -364,6 +364,11 @@ def main(argv: list | None = None) -> int:
         for name, figures in lay.items():
             if figures.get("red_flags_missed"):
                 print(f"{name}: red flags not recognised from some messages: {', '.join(figures['red_flags_missed'])}")
+        if args.show_misses:
+            for name, figures in lay.items():
+                print(f"\n{name}:")
+                print("\n".join(figures["intent_errors"]))
+                print("\n".join(figures["entity_misses"]))
         print(f"(evaluated in {time.monotonic() - started:.0f} s)")
         return 0
     result = evaluate(model)

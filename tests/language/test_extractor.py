@@ -88,6 +88,10 @@ def test_someone_elses_sex_or_slang_is_not_a_risk_factor(extract, text: str) -> 
     ("the lump won't pop back in now", {("symptom", "lump_wont_go_back", None)}),
     ("my son (13) has a limp", {("age", "13", None), ("symptom", "limp", None)}),
     ("my boy is eleven and limping", {("age", "11", None)}),
+    ("hobbling since i had the baby 3 wks ago", {("risk_factor", "postpartum", None),
+                                                ("symptom", "limp", None)}),
+    ("my left foot has started slapping the floor", {("symptom", "weakness", None)}),
+    ("my wee looks a bit pinkish", {("symptom", "blood_in_urine", None)}),
 ])
 def test_described_findings(extract, text: str, expected: Set) -> None:  # type: ignore[no-untyped-def]
     found = extract(text)
