@@ -127,6 +127,7 @@ class ActionSummary(Action):
         findings = known_findings(tracker)
         if not findings:
             dispatcher.utter_message(response="utter_summary_unavailable")
+            offer_assessment(dispatcher, tracker)
             return []
         labels = knowledge.reasoning_data().labels
         names = {c.id: c.name for c in knowledge.conditions(tracker.get_slot("likely_conditions") or [])}
@@ -145,4 +146,5 @@ class ActionSummary(Action):
             likely="; ".join(names.values()) or "-",
             triage=triage if triage in TRIAGE_ORDER else "not yet assessed",
         )
+        offer_assessment(dispatcher, tracker)  # a summary before any assessment: go on from here
         return []

@@ -101,7 +101,8 @@ _AGE = re.compile(
     r"|\b(?P<c>\d{1,3})\s*(?:y/o|yo|m|f|male|female)\b"
     r"|\b(?:he|she|they)(?:'s|\s+is|\s+are)\s+(?:only\s+|just\s+)?(?P<e>\d{1,2})\b(?!\s*(?:/|out of|%))"
     r"|\b(?:" + _RELATIVES + r")(?:'s|\s+is|\s+who\s+is|\s*,|\s*\(|\s+aged|\s+of)?\s*(?:aged\s+|only\s+|just\s+)?"
-    r"(?P<f>\d{1,3})\b(?!\s*(?:/|out of|%|days?|weeks?|months?|hours?|mins?|minutes?|times?|miles?|km|k\b|kg|lbs?|stone|st\b|am\b|pm\b|mg))"
+    r"(?P<f>\d{1,3})\b(?!\s*(?:/|out of|%|days?|d\b|weeks?|wks?|months?|mths?|mos?\b|hours?|hrs?|mins?|"
+    r"minutes?|years? ago|yrs? ago|times?|miles?|km|k\b|kg|lbs?|stone|st\b|am\b|pm\b|mg|x\b))"
     r"|\b(?:woman|man|lady|guy|female|male|runner)\s+of\s+(?P<g>\d{1,3})\b"
     r"|^\s*(?P<d>\d{1,3})\s*$",
     re.IGNORECASE,

@@ -92,6 +92,7 @@ def test_someone_elses_sex_or_slang_is_not_a_risk_factor(extract, text: str) -> 
                                                 ("symptom", "limp", None)}),
     ("my left foot has started slapping the floor", {("symptom", "weakness", None)}),
     ("my wee looks a bit pinkish", {("symptom", "blood_in_urine", None)}),
+    ("since having my second baby four months ago my back aches", {("risk_factor", "postpartum", None)}),
 ])
 def test_described_findings(extract, text: str, expected: Set) -> None:  # type: ignore[no-untyped-def]
     found = extract(text)
@@ -105,6 +106,7 @@ def test_described_findings(extract, text: str, expected: Set) -> None:  # type:
     ("getting back to running next week", ("body_location", "lower_back", None)),
     ("it won't go back in", ("body_location", "lower_back", None)),
     ("I had to give up running", ("event", "training_increase", None)),
+    ("hobbling since i had the baby 3 wks ago", ("age", "3", None)),  # weeks, not an age
     ("bladder fine, no numbness", ("symptom", "bladder_bowel_change", None)),
     ("no problems with my waterworks", ("symptom", "bladder_bowel_change", None)),
 ])

@@ -1,0 +1,54 @@
+"""A condition question must look like one: typed answers are not questions about a condition."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+import pytest
+from rasa.shared.nlu.training_data.message import Message
+
+from hipguide.language.questions import looks_like_a_question
+from hipguide_rasa.intent_guard import IntentGuard
+
+
+@pytest.mark.parametrize("text", ["what is perthes", "Is bursitis serious", "tell me about FAI",
+                                  "hi, what's a labral tear", "could it be arthritis",
+                                  "labral tear?", "explain sciatica please", "any info on gtps"])
+def test_questions_and_requests(text: str) -> None:
+    assert looks_like_a_question(text)
+
+
+@pytest.mark.parametrize("text", ["nothing in particular", "not really anything", "17 years old",
+                                  "only when I run", "the groin", "issues with stairs"])
+def test_answers(text: str) -> None:
+    assert not looks_like_a_question(text)
+
+
+def _message(text: str, intent: str, ranking: List[str], entities: List[Dict[str, Any]] = ()) -> Message:
+    message = Message(data={"text": text})
+    message.set("intent", {"name": intent, "confidence": 0.6})
+    message.set("intent_ranking", [{"name": n, "confidence": 0.6 - 0.1 * i} for i, n in enumerate(ranking)])
+    message.set("entities", list(entities))
+    return message
+
+
+def test_a_typed_answer_read_as_a_condition_question_takes_the_next_intent() -> None:
+    message = _message("nothing in particular", "ask_condition_info", ["ask_condition_info", "deny", "unsure"])
+    IntentGuard().process([message])
+    assert message.get("intent")["name"] == "deny"
+
+
+@pytest.mark.parametrize("text,entities", [
+    ("what's that", []),  # looks like a question
+    ("perthes", [{"entity": "condition", "value": "perthes"}]),  # names a condition
+])
+def test_real_condition_questions_are_kept(text: str, entities: List[Dict[str, Any]]) -> None:
+    message = _message(text, "ask_condition_info", ["ask_condition_info", "deny"], entities)
+    IntentGuard().process([message])
+    assert message.get("intent")["name"] == "ask_condition_info"
+
+
+def test_other_intents_are_left_alone() -> None:
+    message = _message("nothing in particular", "deny", ["deny", "ask_condition_info"])
+    IntentGuard().process([message])
+    assert message.get("intent")["name"] == "deny"
