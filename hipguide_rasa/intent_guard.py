@@ -1,14 +1,16 @@
-"""An NLU component after the classifier: a condition question must look like one.
+"""An NLU component after the classifier: side questions must look like what they are.
 
 When DIET says ``ask_condition_info`` but the message names no condition and does not look
-like a question (:func:`hipguide.language.questions.looks_like_a_question`), the next
-intent of the ranking is taken instead: typed answers such as "nothing in particular" or
-"not really anything" are answers, not questions about a condition.
+like a question (:func:`hipguide.language.questions.looks_like_a_question`), or
+``request_summary`` but the message mentions no summary, notes or clinician
+(:func:`~hipguide.language.questions.asks_for_a_summary`), the next intent of the ranking is
+taken instead: "nothing in particular" typed to "What makes it worse?" is an answer, and
+"pulled my hammy sprinting for the bus" describes an injury.
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Any, Callable, Dict, List
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -17,9 +19,24 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from hipguide.language.questions import looks_like_a_question
+from hipguide.language.questions import asks_for_a_summary, looks_like_a_question
 
-GUARDED = {"ask_condition_info": "condition"}  # intent -> the entity it is about
+
+def _condition_question(message: Message) -> bool:
+    if any(e.get("entity") == "condition" for e in message.get(ENTITIES) or []):
+        return True
+    return looks_like_a_question(message.get(TEXT) or "")
+
+
+def _summary_request(message: Message) -> bool:
+    return asks_for_a_summary(message.get(TEXT) or "")
+
+
+# intent -> what a message of that intent must show
+GUARDED: Dict[str, Callable[[Message], bool]] = {
+    "ask_condition_info": _condition_question,
+    "request_summary": _summary_request,
+}
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -37,12 +54,8 @@ class IntentGuard(GraphComponent):
     @staticmethod
     def _guard(message: Message) -> None:
         intent = message.get(INTENT) or {}
-        about = GUARDED.get(intent.get("name") or "")
-        if about is None:
-            return
-        if any(e.get("entity") == about for e in message.get(ENTITIES) or []):
-            return
-        if looks_like_a_question(message.get(TEXT) or ""):
+        looks_right = GUARDED.get(intent.get("name") or "")
+        if looks_right is None or looks_right(message):
             return
         ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") not in GUARDED]
         if ranking:

@@ -19,8 +19,9 @@ Configured in endpoints.yml as ``lock_store: type: hipguide_rasa.lock_store.<cla
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from typing import Any, Dict, Text
+from typing import Any, Dict
 
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import InMemoryLockStore, LockError, RedisLockStore
@@ -37,9 +38,9 @@ class PromptInMemoryLockStore(InMemoryLockStore):
 
     def __init__(self, endpoint_config: EndpointConfig | None = None) -> None:
         super().__init__()
-        self._released: Dict[Text, asyncio.Event] = {}
+        self._released: Dict[str, asyncio.Event] = {}
 
-    async def _acquire_lock(self, conversation_id: Text, ticket: int,
+    async def _acquire_lock(self, conversation_id: str, ticket: int,
                             wait_time_in_seconds: float) -> TicketLock:
         while True:
             lock = self.get_lock(conversation_id)
@@ -49,14 +50,13 @@ class PromptInMemoryLockStore(InMemoryLockStore):
                 return lock
             # No await between the look above and taking the event: a release cannot slip in.
             released = self._released.setdefault(conversation_id, asyncio.Event())
-            try:
+            # on time-out, an expired ticket ahead of us is removed below
+            with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(released.wait(), timeout=SAFETY_NET_SECONDS)
-            except asyncio.TimeoutError:
-                pass  # an expired ticket ahead of us is removed below
             self.update_lock(conversation_id)
         raise LockError(f"Could not acquire lock for conversation_id '{conversation_id}'.")
 
-    def cleanup(self, conversation_id: Text, ticket_number: int) -> None:
+    def cleanup(self, conversation_id: str, ticket_number: int) -> None:
         super().cleanup(conversation_id, ticket_number)
         released = self._released.pop(conversation_id, None)
         if released is not None:
@@ -71,7 +71,7 @@ class PromptRedisLockStore(RedisLockStore):
         self.poll_seconds = float(kwargs.pop("poll_seconds", REDIS_POLL_SECONDS))
         super().__init__(host=endpoint_config.url or "localhost", **kwargs)
 
-    async def _acquire_lock(self, conversation_id: Text, ticket: int,
+    async def _acquire_lock(self, conversation_id: str, ticket: int,
                             wait_time_in_seconds: float) -> TicketLock:
         return await super()._acquire_lock(conversation_id, ticket,
                                            min(wait_time_in_seconds, self.poll_seconds))

@@ -8,6 +8,7 @@ it), ``uncertain`` when an uncertainty cue does, and ``None`` (affirmed) otherwi
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from enum import Enum
 from typing import List, Sequence, Tuple
@@ -49,7 +50,7 @@ POST_NEGATIONS = {"fine", "ok", "okay", "normal", "absent", "gone", "resolved"}
 POST_SCOPE_TOKENS = 2
 # ... but only when the clause ends there.
 POST_NEGATION_ENDS = {".", ",", "!", "?", ";", ":", "and", "but", "now", "though", "thankfully",
-                      "so", "too", "as", "since", "for", "apart", "except", "-", "really", "though"}
+                      "so", "too", "as", "since", "for", "apart", "except", "-", "really"}
 # Words that end a trigger's scope.
 SCOPE_TERMINATORS = {
     "but", "although", "though", "however", "except", "yet", "still", "apart", "aside",
@@ -67,7 +68,7 @@ def _closes_scope(tokens: Sequence[str]) -> bool:
     """True when ``tokens`` (between a cue and a mention) cross a clause boundary."""
     if any(tok in SCOPE_TERMINATORS for tok in tokens):
         return True
-    return any(tok in _JOINERS and nxt in _SUBJECTS for tok, nxt in zip(tokens, tokens[1:]))
+    return any(tok in _JOINERS and nxt in _SUBJECTS for tok, nxt in itertools.pairwise(tokens))
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,7 @@ def _without_double_negation(tokens: Sequence[str], cues: List[Tuple[int, int, A
         if tokens[b_start] != "without" or b_kind != Assertion.negated:
             continue
         for a in range(b - 1, -1, -1):
-            a_start, a_end, a_kind = cues[a]
+            _, a_end, a_kind = cues[a]
             between = tokens[a_end:b_start]
             if a_kind != Assertion.negated or len(between) > MAX_SCOPE_TOKENS or _closes_scope(between):
                 break

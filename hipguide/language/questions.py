@@ -1,4 +1,4 @@
-"""Is a message a question? Used to keep a typed answer from being read as a question.
+"""Is a message a question (or a summary request)? Keeps typed answers from being read as one.
 
 "nothing in particular" typed in answer to "What makes it worse?" was classified as a
 question about a condition, answered with "I don't have information on that condition",
@@ -27,3 +27,16 @@ def looks_like_a_question(text: str) -> bool:
     match = _OPENING.match(lowered)
     opening = match.group("word") if match else ""
     return any(opening == o or opening.startswith(o + " ") for o in _OPENERS)
+
+
+_SUMMARY_WORDS = re.compile(
+    r"summar|sum (?:it |this |that |everything )?up|recap|overview|\breport|write (?:it |this |that )?up|"
+    r"\bnotes?\b|told you|tell (?:my|the|a) |say to|show (?:my|the|a) |doctor|\bgp\b|physio|clinician|"
+    r"covered|discussed|\blist\b|\bexport|\bprint|put (?:it|this) (?:all )?together|so far"
+)
+
+
+def asks_for_a_summary(text: str) -> bool:
+    """True when ``text`` mentions a summary, notes or whom they are for ("recap please",
+    "something to show my GP"); "pulled my hammy sprinting for the bus" does not."""
+    return bool(_SUMMARY_WORDS.search((text or "").lower()))

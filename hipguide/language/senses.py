@@ -31,6 +31,7 @@ _PAIN_WORDS = {"pain", "pains", "ache", "aches", "aching", "shooting", "sensatio
 _ALONG = {"through", "down", "into", "along", "across", "up"}
 # Matched through their lemma, but another word: "a step" is not the stairs, "I strained
 # it" is not straining on the toilet.
+_HEAVY_FEELS = {"feel", "feels", "feeling", "felt", "gone", "go", "goes", "went", "and", "leg", "legs"}
 _OTHER_WORDS = {("step",), ("strain",), ("strained",), ("strains",)}
 
 
@@ -45,4 +46,6 @@ def not_a_finding(tokens: Sequence[str], start: int, end: int) -> bool:
         return True  # "it kicked in at 6 km"
     if words in (["running"], ["runs"], ["ran"]) and after in _ALONG and before in _PAIN_WORDS:
         return True
+    if words == ["heavy"] and before in _HEAVY_FEELS:
+        return True  # "both legs feel heavy" is a sensation, not being overweight
     return tuple(words) in _OTHER_WORDS

@@ -130,8 +130,9 @@ def find_duration(text: str) -> Quantity | None:
     return Quantity(days, match.start(), match.end(), match.group(0).strip())
 
 
-_SMALL_NUMBERS = ("one two three four five six seven eight nine ten eleven twelve thirteen "
-                  "fourteen fifteen sixteen seventeen eighteen nineteen").split()
+_SMALL_NUMBERS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+                  "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+                  "eighteen", "nineteen"]
 # "my boy is eleven", "our daughter, fourteen,": children's ages are often written in words.
 _AGE_IN_WORDS = re.compile(
     r"\b(?:" + _RELATIVES + r")(?:'s|\s+is|\s*,|\s*\(|\s+aged)\s*(?:only\s+|just\s+)?"

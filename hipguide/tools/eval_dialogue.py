@@ -249,6 +249,11 @@ def render(summary: Dict[str, float], results: List[CaseResult]) -> str:
         lines.append("Cases not fully right: " + "; ".join(
             f"{r.case_id} (top: {', '.join(r.likely[:3]) or '-'}; triage {r.triage} vs "
             f"{r.expected_triage})" for r in misses))
+    missed = [r for r in results if r.expected_red_flag and r.expected_red_flag not in r.red_flags]
+    if missed:
+        lines.append("Red flags missed: " + "; ".join(
+            f"{r.case_id} (expected {r.expected_red_flag}, raised {', '.join(r.red_flags) or 'none'})"
+            for r in missed))
     return "\n".join(lines) + "\n"
 
 

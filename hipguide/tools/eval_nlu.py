@@ -116,9 +116,9 @@ def with_typo(example: Example, rng: random.Random) -> Example:
     """``example`` with one edit (a letter dropped, doubled, swapped with the next or
     replaced by a keyboard neighbour) in the longest word of 5+ letters of each entity
     mention; offsets are moved to match. Quantities (age, duration, severity) are left."""
-    neighbours = dict(zip("abcdefghijklmnopqrstuvwxyz", ["qs", "vn", "xv", "sf", "wr", "dg", "fh", "gj", "uo", "hk",
-                                                         "jl", "k", "n", "bm", "ip", "o", "w", "et", "ad", "ry",
-                                                         "yi", "cb", "qe", "zc", "tu", "x"]))
+    neighbours = dict(zip("abcdefghijklmnopqrstuvwxyz",
+                          ["qs", "vn", "xv", "sf", "wr", "dg", "fh", "gj", "uo", "hk", "jl", "k", "n", "bm",
+                           "ip", "o", "w", "et", "ad", "ry", "yi", "cb", "qe", "zc", "tu", "x"], strict=True))
     text, entities, shift = example.text, [], 0
     for gold in sorted(example.entities, key=lambda g: g.start):
         start, end = gold.start + shift, gold.end + shift
@@ -146,7 +146,8 @@ def evaluate_lay(model: Path) -> Dict[str, Any]:
     ``typos`` is every lay message again with one edit in a key word of each mention."""
     sets = load_lay()
     rng = random.Random(TYPO_SEED)
-    sets["typos"] = [(flag, with_typo(example, rng)) for rows in list(sets.values()) for flag, example in rows]
+    sets["typos"] = [(flag, with_typo(example, rng)) for rows in list(sets.values())
+                     for flag, example in rows]
     texts = [example.text for rows in sets.values() for _, example in rows]
     predictions = iter(asyncio.run(predict(model, texts)))
     flags = red_flag_finding_ids()

@@ -160,6 +160,7 @@ def test_offsets_point_at_the_word_as_typed(spacy_model) -> None:  # type: ignor
     ("the next week it kicked in at 6 km", ("activity", "kicking", None)),
     ("sharp pains running through my lower back", ("activity", "running", None)),
     ("I strained it lifting", ("activity", "coughing_sneezing", None)),
+    ("both of them feel weak and heavy", ("risk_factor", "overweight", None)),
     ("as soon as I took my first step out of the car", ("activity", "stairs", None)),
 ])
 def test_words_in_another_sense_are_not_findings(extract, text: str, absent) -> None:  # type: ignore[no-untyped-def]
@@ -170,6 +171,7 @@ def test_words_in_another_sense_are_not_findings(extract, text: str, absent) -> 
     ("my groin hurts when I'm running", ("activity", "running", None)),
     ("it hurts going up the steps", ("activity", "stairs", None)),
     ("I kicked the ball and felt it", ("activity", "kicking", None)),
+    ("I'm quite heavy for a runner", ("risk_factor", "overweight", None)),
 ])
 def test_the_usual_sense_is_kept(extract, text: str, expected) -> None:  # type: ignore[no-untyped-def]
     assert expected in extract(text)

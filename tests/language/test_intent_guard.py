@@ -52,3 +52,18 @@ def test_other_intents_are_left_alone() -> None:
     message = _message("nothing in particular", "deny", ["deny", "ask_condition_info"])
     IntentGuard().process([message])
     assert message.get("intent")["name"] == "deny"
+
+
+def test_an_injury_read_as_a_summary_request_takes_the_next_intent() -> None:
+    message = _message("pulled my hammy sprinting for the bus", "request_summary",
+                       ["request_summary", "describe_symptoms"])
+    IntentGuard().process([message])
+    assert message.get("intent")["name"] == "describe_symptoms"
+
+
+@pytest.mark.parametrize("text", ["recap please", "something to show my GP", "summarise this",
+                                  "what have we covered", "write it up for my physio"])
+def test_summary_requests_are_kept(text: str) -> None:
+    message = _message(text, "request_summary", ["request_summary", "describe_symptoms"])
+    IntentGuard().process([message])
+    assert message.get("intent")["name"] == "request_summary"
