@@ -105,3 +105,10 @@ def test_offline_rules_equal_the_databases(repository_data) -> None:  # type: ig
 
     _, rules, _ = repository_data
     assert sorted(rules, key=lambda r: r.id) == sorted(offline_red_flags().rules, key=lambda r: r.id)
+
+
+def test_a_runner_with_pubic_bone_pain_is_asked_about_hopping(repository_data, askable) -> None:  # type: ignore[no-untyped-def]
+    # A pelvic bone stress injury (RF9) also shows as pubic bone pain on hopping.
+    model, rules, _ = repository_data
+    asked = _screening_questions(model, rules, with_implications({"pubic_bone": P, "running": P}), askable)
+    assert "hopping" in asked
