@@ -32,6 +32,8 @@ def _summary_request(message: Message) -> bool:
     return asks_for_a_summary(message.get(TEXT) or "")
 
 
+FINDING_ENTITIES = {"body_location", "symptom", "activity", "event", "risk_factor"}
+
 # intent -> what a message of that intent must show
 GUARDED: Dict[str, Callable[[Message], bool]] = {
     "ask_condition_info": _condition_question,
@@ -58,5 +60,15 @@ class IntentGuard(GraphComponent):
         if looks_right is None or looks_right(message):
             return
         ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") not in GUARDED]
-        if ranking:
-            message.set(INTENT, dict(ranking[0]), add_to_output=True)
+        if not ranking:
+            return
+        chosen = dict(ranking[0])
+        states_findings = any(e.get("entity") in FINDING_ENTITIES and not e.get("role")
+                              for e in message.get(ENTITIES) or [])
+        described = next((r for r in ranking if r.get("name") == "describe_symptoms"), None)
+        if states_findings and described is not None:
+            # "pulled my hammy sprinting for the bus": findings, so a description, as sure
+            # as the classifier was that it meant something (not a fallback)
+            chosen = {**described, "confidence": max(float(intent.get("confidence") or 0.0),
+                                                     float(described.get("confidence") or 0.0))}
+        message.set(INTENT, chosen, add_to_output=True)

@@ -61,6 +61,17 @@ def test_an_injury_read_as_a_summary_request_takes_the_next_intent() -> None:
     assert message.get("intent")["name"] == "describe_symptoms"
 
 
+def test_a_message_with_findings_is_a_description_as_sure_as_the_classifier_was() -> None:
+    # The summary request was 0.6 sure; "describe_symptoms" third in the ranking at 0.4 would
+    # fall under the fallback threshold, but the message states findings.
+    message = _message("pulled my hammy sprinting for the bus", "request_summary",
+                       ["request_summary", "thank", "describe_symptoms"],
+                       [{"entity": "body_location", "value": "back_of_thigh"},
+                        {"entity": "activity", "value": "sprinting"}])
+    IntentGuard().process([message])
+    assert message.get("intent") == {"name": "describe_symptoms", "confidence": 0.6}
+
+
 @pytest.mark.parametrize("text", ["recap please", "something to show my GP", "summarise this",
                                   "what have we covered", "write it up for my physio"])
 def test_summary_requests_are_kept(text: str) -> None:
