@@ -60,15 +60,16 @@ class IntentGuard(GraphComponent):
         if looks_right is None or looks_right(message):
             return
         ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") not in GUARDED]
-        if not ranking:
-            return
-        chosen = dict(ranking[0])
+        chosen = dict(ranking[0]) if ranking else None
         states_findings = any(e.get("entity") in FINDING_ENTITIES and not e.get("role")
                               for e in message.get(ENTITIES) or [])
-        described = next((r for r in ranking if r.get("name") == "describe_symptoms"), None)
-        if states_findings and described is not None:
+        # (describe_symptoms may be missing from a ranking cut to its top entries)
+        described: Dict[str, Any] = next((r for r in ranking if r.get("name") == "describe_symptoms"),
+                                         {"name": "describe_symptoms", "confidence": 0.0})
+        if states_findings:
             # "pulled my hammy sprinting for the bus": findings, so a description, as sure
             # as the classifier was that it meant something (not a fallback)
             chosen = {**described, "confidence": max(float(intent.get("confidence") or 0.0),
                                                      float(described.get("confidence") or 0.0))}
-        message.set(INTENT, chosen, add_to_output=True)
+        if chosen is not None:
+            message.set(INTENT, chosen, add_to_output=True)

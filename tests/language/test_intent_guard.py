@@ -78,3 +78,11 @@ def test_summary_requests_are_kept(text: str) -> None:
     message = _message(text, "request_summary", ["request_summary", "describe_symptoms"])
     IntentGuard().process([message])
     assert message.get("intent")["name"] == "request_summary"
+
+
+def test_findings_make_a_description_even_when_it_is_not_in_the_ranking() -> None:
+    message = _message("pulled my hammy sprinting for the bus", "request_summary",
+                       ["request_summary", "out_of_scope", "ask_causes"],
+                       [{"entity": "body_location", "value": "back_of_thigh"}])
+    IntentGuard().process([message])
+    assert message.get("intent") == {"name": "describe_symptoms", "confidence": 0.6}
