@@ -123,14 +123,8 @@ class FindingEntityExtractor(GraphComponent, EntityExtractorMixin):
 
         Of overlapping descriptions the longest is kept; they may overlap named findings
         (a place inside "the side of my hip is red and hot" is a finding of its own)."""
-        kept: List[Any] = []
-        for span in sorted(described, key=lambda s: (-(s.end - s.start), s.start)):
-            if any(span.start < k.end and k.start < span.end for k in kept):
-                continue
-            if any(n.id_ == span.id_ and span.start < n.end and n.start < span.end for n in named):
-                continue
-            kept.append(span)
-        return kept
+        new = [s for s in described if not any(n.id_ == s.id_ and _overlaps(s, n) for n in named)]
+        return _longest_first(new)
 
     @staticmethod
     def _resolve(findings: List[Any], others: List[Any], intent: str | None) -> List[Any]:
@@ -141,18 +135,11 @@ class FindingEntityExtractor(GraphComponent, EntityExtractorMixin):
         pain keeps me up", "yoga stretches make it worse"). Spans that overlap nothing are
         always kept; of overlapping names the longest is kept.
         """
-        def overlaps(a: Any, b: Any) -> bool:
-            return bool(a.start < b.end and b.start < a.end)
-
-        others = sorted(others, key=lambda s: (-(s.end - s.start), s.start))
-        kept_others: List[Any] = []
-        for span in others:
-            if not any(overlaps(span, k) for k in kept_others):
-                kept_others.append(span)
+        kept_others = _longest_first(others)
         preferred = {"ask_treatment": "treatment", "ask_condition_info": "condition"}.get(intent or "")
         result = []
         for span in kept_others:
-            clashing = [f for f in findings if overlaps(f, span)]
+            clashing = [f for f in findings if _overlaps(f, span)]
             if not clashing or span.label_ == preferred:
                 result.append(span)
                 findings = [f for f in findings if f not in clashing]
@@ -175,6 +162,19 @@ class FindingEntityExtractor(GraphComponent, EntityExtractorMixin):
     def _entity(name: str, start: int, end: int, value: Any) -> Dict[str, Any]:
         return {"entity": name, "start": start, "end": end, "value": value,
                 "confidence_entity": 1.0}
+
+
+def _overlaps(a: Any, b: Any) -> bool:
+    return bool(a.start < b.end and b.start < a.end)
+
+
+def _longest_first(spans: List[Any]) -> List[Any]:
+    """Of overlapping spans the longest (then the first) is kept."""
+    kept: List[Any] = []
+    for span in sorted(spans, key=lambda s: (-(s.end - s.start), s.start)):
+        if not any(_overlaps(span, k) for k in kept):
+            kept.append(span)
+    return kept
 
 
 def _pattern_words(pattern: Any) -> set:

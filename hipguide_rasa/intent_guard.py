@@ -20,6 +20,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from hipguide.language.questions import asks_for_a_summary, looks_like_a_question
+from hipguide.reasoning.findings import FINDING_ENTITIES
 
 
 def _condition_question(message: Message) -> bool:
@@ -32,7 +33,8 @@ def _summary_request(message: Message) -> bool:
     return asks_for_a_summary(message.get(TEXT) or "")
 
 
-FINDING_ENTITIES = {"body_location", "symptom", "activity", "event", "risk_factor"}
+# Stated findings that make a message a description (a side or onset alone does not).
+DESCRIBING_ENTITIES = FINDING_ENTITIES - {"side", "onset"}
 
 # intent -> what a message of that intent must show
 GUARDED: Dict[str, Callable[[Message], bool]] = {
@@ -61,7 +63,7 @@ class IntentGuard(GraphComponent):
             return
         ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") not in GUARDED]
         chosen = dict(ranking[0]) if ranking else None
-        states_findings = any(e.get("entity") in FINDING_ENTITIES and not e.get("role")
+        states_findings = any(e.get("entity") in DESCRIBING_ENTITIES and not e.get("role")
                               for e in message.get(ENTITIES) or [])
         # (describe_symptoms may be missing from a ranking cut to its top entries)
         described: Dict[str, Any] = next((r for r in ranking if r.get("name") == "describe_symptoms"),
