@@ -117,6 +117,7 @@ def test_reference_red_flags_are_all_present_with_their_triage(kb) -> None:  # t
         "RF9": "urgent", "RF10": "urgent", "RF11": "urgent", "RF12": "urgent",
         "RF13": "urgent", "RF14": "emergency", "RF15": "urgent", "RF16": "urgent",
         "RF17": "urgent", "RF18": "urgent", "RF19": "emergency",
+        "RF20": "emergency",  # the vascular mimic of reference section 4
     }
     actual = {rid: f.triage.value for rid, f in kb.red_flags.items() if rid.startswith("RF")}
     assert actual == expected
