@@ -21,7 +21,7 @@ from spacy.tokens import Doc
 
 from hipguide.language.build_spacy import DESCRIBED_KEY, SPANS_KEY
 from hipguide.language.fuzzy import Speller
-from hipguide.language.negation import Assertion, Mention, assertion_for
+from hipguide.language.negation import Mention, role_for
 from hipguide.language.senses import not_a_finding
 from hipguide.reasoning.findings import find_age, find_duration, find_severity
 
@@ -79,9 +79,7 @@ class FindingEntityExtractor(GraphComponent, EntityExtractorMixin):
                 "value": ent.id_ or ent.text,
                 "confidence_entity": 1.0,
             }
-            role = assertion_for(tokens, mention, mentions)
-            if role == Assertion.uncertain and ent.label_ == "body_location":
-                role = None  # "I think I pulled my groin": unsure of the cause, not of the place
+            role = role_for(ent.label_, tokens, mention, mentions)
             if role is not None:
                 entity["role"] = role.value
             entities.append(entity)

@@ -65,13 +65,45 @@ KNOWN_EXTRA = frozenset({
 })
 
 
+# QWERTY rows: a key's neighbours are the keys beside it and diagonally above and below.
+_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+
+
+def _neighbours(key: str) -> str:
+    for r, row in enumerate(_ROWS):
+        c = row.find(key)
+        if c >= 0:
+            near = [row[c - 1] if c else "", row[c + 1 : c + 2]]
+            for other in (r - 1, r + 1):
+                if 0 <= other < len(_ROWS):
+                    near.append(_ROWS[other][max(c - 1, 0) : c + 2])
+            return "".join(near)
+    return ""
+
+
+def _edit_rank(typed: str, word: str) -> int:
+    """How likely one edit turns ``word`` into ``typed``, most likely first: letters swapped
+    (0), a letter dropped or added (1), a neighbouring key (2), another letter (3)."""
+    if len(typed) != len(word):
+        return 1
+    diffs = [i for i, (a, b) in enumerate(zip(typed, word, strict=True)) if a != b]
+    if len(diffs) == 2 and diffs[1] == diffs[0] + 1 and typed[diffs[0]] == word[diffs[1]] \
+            and typed[diffs[1]] == word[diffs[0]]:
+        return 0
+    if len(diffs) == 1 and typed[diffs[0]] in _neighbours(word[diffs[0]]):
+        return 2
+    return 3
+
+
 class Speller:
     """Corrects single typos in words the extractor would otherwise not know.
 
     A word is corrected only when it has at least ``MIN_WORD`` letters, is not an English
     word the lemmatizer knows, and exactly one vocabulary word is closest to it: one edit
     away (Damerau-Levenshtein: "grion" -> "groin", "numbess" -> "numbness"), or two for
-    words of nine letters or more. Everything else is left as typed.
+    words of nine letters or more. Of equally close words the likeliest slip wins (letters
+    swapped, then one dropped or added, then a neighbouring key: "buttok" is "buttock", not
+    "button"; "otuer" is "outer", not "other"); a tie after that is left as typed.
     """
 
     def __init__(self, vocabulary: Iterable[str], is_english: Callable[[str], bool]) -> None:
@@ -91,6 +123,9 @@ class Speller:
             return word
         closest = min(score for _, score, _ in matches)
         best = [choice for choice, score, _ in matches if score == closest]
+        if len(best) > 1:
+            likeliest = min(_edit_rank(lowered, choice) for choice in best)
+            best = [choice for choice in best if _edit_rank(lowered, choice) == likeliest]
         return best[0] if len(best) == 1 else word
 
     def correct_all(self, words: Sequence[str]) -> List[str]:

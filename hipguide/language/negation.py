@@ -23,7 +23,7 @@ class Assertion(str, Enum):
 NEGATION_TRIGGERS = {
     "no", "not", "n't", "nt", "never", "without", "none", "neither", "nor", "denies", "deny",
     "nope", "nah", "nothing", "free", "cant", "dont", "didnt", "havent", "hasnt", "isnt",
-    "wasnt", "doesnt", "arent", "aint",
+    "wasnt", "doesnt", "arent", "aint", "couldnt",
 }
 # Multi-token triggers, matched before single ones.
 NEGATION_PHRASES: Tuple[Tuple[str, ...], ...] = (
@@ -44,6 +44,16 @@ PSEUDO_NEGATIONS: Tuple[Tuple[str, ...], ...] = (
     # "couldn't sleep for sweating": what follows is the cause, not denied
     ("could", "nt", "sleep", "for"), ("could", "n't", "sleep", "for"), ("couldnt", "sleep", "for"),
     ("ca", "n't", "sleep", "for"), ("cant", "sleep", "for"), ("can", "not", "sleep", "for"),
+    # "not sure why I'm in pain", "no idea what it is": unsure of the cause, not of the pain
+    ("not", "sure", "why"), ("not", "sure", "what"), ("no", "idea", "why"), ("no", "idea", "what"),
+    ("not", "sure", "how"), ("no", "idea", "how"),
+    ("do", "n't", "know", "why"), ("do", "n't", "know", "what"), ("dont", "know", "why"),
+    ("dont", "know", "what"), ("do", "nt", "know", "why"), ("do", "nt", "know", "what"),
+    ("could", "n't", "figure", "out"), ("could", "nt", "figure", "out"), ("couldnt", "figure", "out"),
+    ("ca", "n't", "figure", "out"), ("cant", "figure", "out"), ("can", "not", "figure", "out"),
+    ("could", "n't", "work", "out"), ("ca", "n't", "work", "out"), ("cant", "work", "out"),
+    # "tried not to limp", "not without pain"
+    ("try", "not", "to"), ("tried", "not", "to"), ("trying", "not", "to"), ("not", "without"),
 )
 # Words right after a mention that deny it ("bladder fine", "bowels normal").
 POST_NEGATIONS = {"fine", "ok", "okay", "normal", "absent", "gone", "resolved"}
@@ -61,7 +71,8 @@ MAX_SCOPE_TOKENS = 8
 # A comma or "and" followed by a new subject starts a new clause ("no traction and I slipped",
 # "doesn't stop in my seat, it travels down my leg").
 _JOINERS = {",", "and", "&"}
-_SUBJECTS = {"i", "it", "he", "she", "they", "we", "this", "that", "my", "his", "her", "their"}
+_SUBJECTS = {"i", "it", "he", "she", "they", "we", "this", "that", "my", "his", "her", "their",
+             "the", "your", "you", "hip", "leg"}
 
 
 def _closes_scope(tokens: Sequence[str]) -> bool:
@@ -130,6 +141,42 @@ def _without_double_negation(tokens: Sequence[str], cues: List[Tuple[int, int, A
     return [cue for i, cue in enumerate(cues) if i not in dropped]
 
 
+# "can't", "couldn't", "not able to", "could never": what follows is an inability. For an
+# activity that is the finding ("I could not hop or climb stairs": hopping hurts), not its
+# absence.
+_ABLE = {"ca", "can", "could", "cant", "couldnt", "able"}
+
+
+def _inability(tokens: Sequence[str], start: int, end: int) -> bool:
+    cue = tokens[start:end]
+    before = tokens[start - 1] if start else ""
+    after = tokens[end] if end < len(tokens) else ""
+    return (cue[0] in ("cant", "couldnt") or (cue[0] in ("n't", "nt", "not", "never") and before in _ABLE)
+            or (cue[0] == "not" and after == "able"))
+
+
+def role_for(entity: str, tokens: Sequence[str], mention: Mention,
+             mentions: Sequence[Mention] = ()) -> Assertion | None:
+    """The role a mention of type ``entity`` carries: :func:`assertion_for`, read for the
+    kind of finding.
+
+    - a place is never uncertain ("I think I pulled my groin": unsure of the cause);
+    - "I think" before an activity or event is a way of telling, not doubt ("I think it
+      started when I sprinted");
+    - an activity one cannot do is a finding, not an absent one ("can't climb stairs").
+    """
+    lowered = [t.lower() for t in tokens]
+    status, cue = _assertion_and_cue(lowered, mention, mentions)
+    if status == Assertion.uncertain:
+        if entity == "body_location":
+            return None
+        if entity in ("activity", "event") and cue is not None and lowered[cue[0]:cue[1]] == ["i", "think"]:
+            return None
+    if status == Assertion.negated and entity == "activity" and cue is not None and _inability(lowered, *cue):
+        return None
+    return status
+
+
 def assertion_for(tokens: Sequence[str], mention: Mention,
                   mentions: Sequence[Mention] = ()) -> Assertion | None:
     """The assertion status of ``mention`` among lower-cased ``tokens``.
@@ -138,9 +185,15 @@ def assertion_for(tokens: Sequence[str], mention: Mention,
     count their tokens, so a long list ("no fever, chills, night sweats or numbness")
     stays in scope.
     """
-    lowered = [t.lower() for t in tokens]
+    return _assertion_and_cue([t.lower() for t in tokens], mention, mentions)[0]
+
+
+def _assertion_and_cue(lowered: List[str], mention: Mention, mentions: Sequence[Mention]
+                       ) -> Tuple[Assertion | None, Tuple[int, int] | None]:
+    """The status and the (start, end) of the cue that set it (None after a mention)."""
     inside_mentions = {i for m in mentions for i in range(m.start, m.end)}
     status: Assertion | None = None
+    cue: Tuple[int, int] | None = None
     for start, end, kind in _without_double_negation(lowered, _cues(lowered)):
         if start >= mention.start:
             break
@@ -152,7 +205,7 @@ def assertion_for(tokens: Sequence[str], mention: Mention,
             continue
         if distance > MAX_SCOPE_TOKENS:
             continue
-        status = kind  # the nearest open cue wins
+        status, cue = kind, (start, end)  # the nearest open cue wins
     if status is None:
         after = lowered[mention.end : mention.end + POST_SCOPE_TOKENS + 1]
         for offset, token in enumerate(after):
@@ -160,5 +213,5 @@ def assertion_for(tokens: Sequence[str], mention: Mention,
                 break
             following = lowered[mention.end + offset + 1] if mention.end + offset + 1 < len(lowered) else None
             if token in POST_NEGATIONS and (following is None or following in POST_NEGATION_ENDS):
-                return Assertion.negated  # "bladder fine", not "hip gone all hot"
-    return status
+                return Assertion.negated, None  # "bladder fine", not "hip gone all hot"
+    return status, cue

@@ -179,14 +179,17 @@ def _entity_recall(results: List[Dict[str, Any]]) -> float:
 
 def render_lay(result: Dict[str, Any]) -> str:
     lines = ["### NLU on lay language (tests/nlu/lay, never trained on)", "",
-             "| set | messages | intent accuracy | body_location F1 | symptom F1 | activity F1 | red flags |",
-             "|---|---|---|---|---|---|---|"]
+             "| set | messages | intent accuracy | body_location F1 | symptom F1 | activity F1 | "
+             "negation-role accuracy | red-flag findings lost to a role | red flags |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for name, figures in result.items():
         f1 = {e: figures["entities"].get(e, {}).get("value", (0, 0, 0))[2] for e in ENTITY_F1_TARGETS}
         flags = (f"{figures['red_flags_recognised']}/{figures['red_flag_messages']}"
                  if "red_flag_messages" in figures else "-")
         lines.append(f"| {name} | {figures['examples']} | {figures['intent_accuracy']:.3f} | "
-                     f"{f1['body_location']:.2f} | {f1['symptom']:.2f} | {f1['activity']:.2f} | {flags} |")
+                     f"{f1['body_location']:.2f} | {f1['symptom']:.2f} | {f1['activity']:.2f} | "
+                     f"{figures['negation_role_accuracy']:.3f} | "
+                     f"{len(figures['red_flag_findings_lost_to_negation'])} | {flags} |")
     return "\n".join(lines) + "\n"
 
 

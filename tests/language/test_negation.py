@@ -6,7 +6,7 @@ from typing import List, Tuple
 
 import pytest
 
-from hipguide.language.negation import Assertion, Mention, assertion_for
+from hipguide.language.negation import Assertion, Mention, assertion_for, role_for
 
 
 def status(sentence: str, target: str) -> Assertion | None:
@@ -40,3 +40,41 @@ def test_assertion(sentence: str, target: str, expected: Assertion | None) -> No
 def test_scope_is_limited_in_distance() -> None:
     sentence = "no idea what happened on saturday morning during the long trail race but fever"
     assert status(sentence, "fever") is None
+
+
+def role(entity: str, sentence: str, target: str) -> Assertion | None:
+    tokens = sentence.lower().replace(",", " ,").split()
+    words = target.split()
+    start = next(i for i in range(len(tokens)) if tokens[i:i + len(words)] == words)
+    mention = Mention(start, start + len(words))
+    return role_for(entity, tokens, mention, [mention])
+
+
+@pytest.mark.parametrize("entity,sentence,target,expected", [
+    # an activity one cannot do is where it hurts, not an absent trigger
+    ("activity", "i could not hop", "hop", None),
+    ("activity", "i ca n't climb stairs any more", "stairs", None),
+    ("activity", "i cant sit for long", "sit", None),
+    ("activity", "not able to run at all", "run", None),
+    ("activity", "i could never walk smoothly", "walk", None),
+    # ... but a symptom or a trigger that is denied stays denied
+    ("symptom", "i could not feel any numbness", "numbness", Assertion.negated),
+    ("activity", "no pain cycling", "cycling", Assertion.negated),
+    # "I think" tells a story before an activity or event; a symptom stays uncertain
+    ("activity", "i think it started when sprinting", "sprinting", None),
+    ("event", "i think i fell on it", "fell", None),
+    ("symptom", "i think there is some swelling", "swelling", Assertion.uncertain),
+    ("body_location", "maybe my groin", "groin", None),
+    # unsure of the cause, not of the pain
+    ("symptom", "not sure why i am in pain", "pain", None),
+    ("symptom", "no idea what caused the clicking", "clicking", None),
+    ("symptom", "i tried not to limp", "limp", None),
+    ("symptom", "i could n't figure out what was causing the hip pain", "pain", None),
+    ("symptom", "i do n't know why it clicks", "clicks", None),
+    # a new subject after "and" starts a new clause
+    ("symptom", "i could not hop and hip had a giving out feeling", "giving out", None),
+    ("symptom", "no fever and the hip is swollen", "swollen", None),
+])
+def test_role_for_reads_the_kind_of_finding(entity: str, sentence: str, target: str,
+                                             expected: Assertion | None) -> None:
+    assert role(entity, sentence, target) == expected

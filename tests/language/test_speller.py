@@ -38,3 +38,18 @@ def test_other_words_are_left_as_typed(speller: Speller, typed: str) -> None:
 def test_a_tie_between_two_words_is_left_alone() -> None:
     speller = Speller(["tender", "render"], lambda word: False)
     assert speller.correct("xender") == "xender"
+
+
+def test_a_dropped_letter_beats_a_wrong_one() -> None:
+    speller = Speller(["buttock", "button"], lambda word: False)
+    assert speller.correct("buttok") == "buttock"  # one letter missing, not a k for an n
+
+
+def test_swapped_letters_beat_a_wrong_letter() -> None:
+    speller = Speller(["outer", "other"], lambda word: False)
+    assert speller.correct("otuer") == "outer"
+
+
+def test_a_neighbouring_key_beats_a_distant_one() -> None:
+    speller = Speller(["rated", "mated"], lambda word: False)
+    assert speller.correct("tated") == "rated"  # t is beside r on the keyboard, far from m
