@@ -108,6 +108,8 @@ def apply() -> None:
         RemoteAction._validate_action_result = _validate_action_result
     if RemoteAction.run is not _run_or_fall_back:
         RemoteAction.run = _run_or_fall_back
-    from hipguide_rasa import inbound
+    from hipguide_rasa import action_session, inbound
+
+    action_session.install()  # one kept-alive HTTP session for action calls
 
     inbound.install()  # the language guard, payload vetting and the conversation length limit

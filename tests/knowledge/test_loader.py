@@ -23,9 +23,11 @@ def _edit(path: Path, key: str, entry_id: str, **changes: object) -> None:
 
 
 def test_real_knowledge_loads(kb) -> None:  # type: ignore[no-untyped-def]
-    assert len(kb.conditions) == 35
+    contract = yaml.safe_load((Path(__file__).resolve().parents[2] / "spec" / "contract.yml").read_text())
+    ranked = {*contract["conditions"], *contract["mimics"]}  # beliefs are answered, never ranked
+    assert set(kb.conditions) == ranked | set(contract["beliefs"])
     assert {c.kind.value for c in kb.conditions.values()} == {"condition", "mimic", "belief"}
-    assert len(kb.ranked_conditions()) == 34
+    assert {c.id for c in kb.ranked_conditions()} == ranked
 
 
 def test_bad_evidence_status_names_file_entry_and_field(knowledge_copy: Path) -> None:
