@@ -11,7 +11,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import knowledge
 from actions.assessment import treatment_message
-from actions.conversation_state import known_findings
+from actions.conversation_state import known_findings, latest_intent
 from hipguide.reasoning.findings import FindingState
 from hipguide.reasoning.triage import TRIAGE_ORDER
 
@@ -32,9 +32,15 @@ def _entity(tracker: Tracker, name: str) -> str | None:
     return values[0] if values else None
 
 
+def also_describes(tracker: Tracker) -> bool:
+    """The question came with a description of one's pain (a multi-intent of
+    hipguide_rasa.intent_guard): the intake follows at once."""
+    return (latest_intent(tracker) or "").startswith("describe_symptoms+")
+
+
 def offer_assessment(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
     """After a side question answered before any assessment, offer to go through the pain."""
-    if not tracker.active_loop_name and not tracker.get_slot("likely_conditions"):
+    if not tracker.active_loop_name and not tracker.get_slot("likely_conditions") and not also_describes(tracker):
         dispatcher.utter_message(response="utter_offer_assessment")
 
 
@@ -67,7 +73,8 @@ class ActionExplainTreatment(Action):
             return
         top = knowledge.conditions(likely[:1])
         if not top:
-            dispatcher.utter_message(response="utter_treatment_unknown")
+            dispatcher.utter_message(response="utter_treatment_after_questions" if also_describes(tracker)
+                                     else "utter_treatment_unknown")
             return
         dispatcher.utter_message(response="utter_what_helps_intro", name=top[0].name)
         for use in top[0].treatments:
@@ -86,7 +93,9 @@ class ActionExplainCondition(Action):
             likely = tracker.get_slot("likely_conditions") or []
             condition_id = likely[0] if likely else None
         view = knowledge.condition(condition_id) if condition_id else None
-        if view is None:
+        if view is None and condition_id is None and also_describes(tracker):
+            dispatcher.utter_message(response="utter_condition_after_questions")
+        elif view is None:
             dispatcher.utter_message(response="utter_condition_unknown")
         elif view.kind == "belief":
             dispatcher.utter_message(response="utter_belief_info", name=view.name,

@@ -19,7 +19,7 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from spacy.tokens import Doc
 
-from hipguide.language.build_spacy import DESCRIBED_KEY, SPANS_KEY
+from hipguide.language.build_spacy import DESCRIBED_KEY, SIDE_WORDS, SPANS_KEY
 from hipguide.language.fuzzy import Speller
 from hipguide.language.negation import Mention, role_for
 from hipguide.language.senses import not_a_finding
@@ -70,6 +70,7 @@ class FindingEntityExtractor(GraphComponent, EntityExtractorMixin):
         ents += self._described(ents, list(doc.spans.get(DESCRIBED_KEY, [])))
         chosen = self._resolve(ents, list(doc.spans.get(SPANS_KEY, [])), intent)
         mentions = [Mention(e.start, e.end) for e in chosen]
+        sides = _sides_inside(doc, chosen)
         entities: List[Dict[str, Any]] = []
         for ent, mention in zip(chosen, mentions, strict=True):
             entity: Dict[str, Any] = {
@@ -80,6 +81,14 @@ class FindingEntityExtractor(GraphComponent, EntityExtractorMixin):
                 "confidence_entity": 1.0,
             }
             role = role_for(ent.label_, tokens, mention, mentions)
+            if role is not None:
+                entity["role"] = role.value
+            entities.append(entity)
+        for token in sides:  # "the front of my right hip": the side named inside the place
+            entity = {"entity": "side", "start": typed[token.i].idx,
+                      "end": typed[token.i].idx + len(typed[token.i].text),
+                      "value": SIDE_WORDS[token.lower_], "confidence_entity": 1.0}
+            role = role_for("side", tokens, Mention(token.i, token.i + 1), mentions)
             if role is not None:
                 entity["role"] = role.value
             entities.append(entity)
@@ -160,6 +169,14 @@ class FindingEntityExtractor(GraphComponent, EntityExtractorMixin):
     def _entity(name: str, start: int, end: int, value: Any) -> Dict[str, Any]:
         return {"entity": name, "start": start, "end": end, "value": value,
                 "confidence_entity": 1.0}
+
+
+def _sides_inside(doc: Any, chosen: List[Any]) -> List[Any]:
+    """Side words inside a place mention, when no side mention of its own says so."""
+    if any(span.label_ == "side" for span in chosen):
+        return []
+    return [tok for span in chosen if span.label_ == "body_location" for tok in span
+            if tok.lower_ in SIDE_WORDS and tok.i > span.start]
 
 
 def _overlaps(a: Any, b: Any) -> bool:

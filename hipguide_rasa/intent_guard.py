@@ -19,7 +19,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from hipguide.language.questions import asks_for_a_summary, looks_like_a_question
+from hipguide.language.questions import asks_about, asks_for_a_summary, looks_like_a_question, tells_own_story
 from hipguide.reasoning.findings import FINDING_ENTITIES
 
 
@@ -35,6 +35,15 @@ def _summary_request(message: Message) -> bool:
 
 # Stated findings that make a message a description (a side or onset alone does not).
 DESCRIBING_ENTITIES = FINDING_ENTITIES - {"side", "onset"}
+
+# question intent -> the multi-intent of a message that also describes one's own pain
+ASKS_AND_DESCRIBES = {
+    "ask_treatment": "describe_symptoms+ask_treatment",
+    "ask_condition_info": "describe_symptoms+ask_condition_info",
+}
+
+# named entity -> the question a description asks about it
+QUESTION_ABOUT = {"treatment": "ask_treatment", "condition": "ask_condition_info"}
 
 # intent -> what a message of that intent must show
 GUARDED: Dict[str, Callable[[Message], bool]] = {
@@ -53,7 +62,34 @@ class IntentGuard(GraphComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             self._guard(message)
+            self._also_describes(message)
         return messages
+
+    @staticmethod
+    def _also_describes(message: Message) -> None:
+        """A treatment or condition question that also tells of one's own pain ("my outer hip
+        aches at night, is a foam roller any good?") is a multi-intent: the question is
+        answered and the findings start (or update) the intake."""
+        intent = message.get(INTENT) or {}
+        name, text = intent.get("name"), message.get(TEXT) or ""
+        entities = message.get(ENTITIES) or []
+        question = name
+        if name == "describe_symptoms":
+            # "... is a foam roller any good?": a description that asks about a named
+            # treatment or condition
+            question = next((QUESTION_ABOUT[e["entity"]] for e in entities
+                             if e.get("entity") in QUESTION_ABOUT and not e.get("role")
+                             and asks_about(text, int(e.get("start", 0)), int(e.get("end", 0)))), None)
+        if question not in ASKS_AND_DESCRIBES or not tells_own_story(text):
+            return
+        if not any(e.get("entity") in DESCRIBING_ENTITIES and not e.get("role") and e.get("value") != "pain"
+                   for e in entities):
+            return  # "how do I get rid of the pain?" asks; it does not describe
+        both = ASKS_AND_DESCRIBES[question]
+        message.set(INTENT, {**intent, "name": both}, add_to_output=True)
+        ranking = message.get(INTENT_RANKING_KEY) or []
+        message.set(INTENT_RANKING_KEY, [{**r, "name": both} if r.get("name") == name else r
+                                         for r in ranking], add_to_output=True)
 
     @staticmethod
     def _guard(message: Message) -> None:

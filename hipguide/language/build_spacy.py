@@ -24,7 +24,10 @@ from hipguide.language.vocabulary import Description, SurfaceForm, descriptions,
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_OUTPUT = PROJECT_ROOT / "build" / "spacy" / "hipguide_en"
 FINGERPRINT_FILE = "hipguide_fingerprint.txt"
-PIPELINE_VERSION = "3"  # bump when the assembly below changes
+PIPELINE_VERSION = "4"  # bump when the assembly below changes
+# Words a side may follow inside a place's name ("the back of my left thigh").
+SIDE_AFTER = frozenset({"my", "his", "her", "their", "the", "your", "our"})
+SIDE_WORDS = {"left": "left", "right": "right"}
 SPANS_KEY = "hipguide"
 DESCRIBED_KEY = "hipguide_described"
 OVERLAPPING_ENTITIES = {"treatment", "condition"}
@@ -82,20 +85,34 @@ def description_patterns(described: List[Description], nlp: Any) -> List[Dict[st
     return patterns
 
 
+def _with_side(entity: str, tokens: List[Dict[str, Any]], words: List[str]) -> List[Dict[str, Any]]:
+    """A place's pattern that also matches with a side after "my", "the"...: "the front of
+    my right hip" names the front of the hip (the extractor reads the side inside it)."""
+    if entity != "body_location":
+        return tokens
+    out: List[Dict[str, Any]] = []
+    for token, word in zip(tokens, words, strict=True):
+        out.append(token)
+        if word in SIDE_AFTER:
+            out.append({"LOWER": {"IN": sorted(SIDE_WORDS)}, "OP": "?"})
+    return out
+
+
 def patterns_for(forms: List[SurfaceForm], nlp: Any) -> List[Dict[str, Any]]:
     """Token patterns matching each phrase by lower-case form or by lemma."""
     patterns: List[Dict[str, Any]] = []
     seen = set()
     for form in forms:
         doc = nlp(form.text)
-        token_pattern = [_token(tok) for tok in doc]
+        words = [tok.lower_ for tok in doc]
+        token_pattern = _with_side(form.entity, [_token(tok) for tok in doc], words)
         key = (json.dumps(token_pattern, sort_keys=True), form.entity, form.value)
         if key in seen:
             continue
         seen.add(key)
         patterns.append({"label": form.entity, "id": form.value, "pattern": token_pattern})
         # the exact lower-case wording too (lemmas of unusual words can drift)
-        exact = [{"LOWER": tok.lower_} for tok in doc]
+        exact = _with_side(form.entity, [{"LOWER": tok.lower_} for tok in doc], words)
         exact_key = (json.dumps(exact, sort_keys=True), form.entity, form.value)
         if exact_key not in seen:
             seen.add(exact_key)

@@ -40,3 +40,31 @@ def asks_for_a_summary(text: str) -> bool:
     """True when ``text`` mentions a summary, notes or whom they are for ("recap please",
     "something to show my GP"); "pulled my hammy sprinting for the bus" does not."""
     return bool(_SUMMARY_WORDS.search((text or "").lower()))
+
+
+# Words by which people tell of their own pain, or of someone they look after.
+_OWN_STORY = re.compile(
+    r"\b(?:i|i'm|im|i've|ive|i'd|my|me|mine|myself|our|we|we've|son|daughter|mum|mom|dad|wife|husband|"
+    r"partner|child|kid|baby|gran|granny|grandad|grandma|grandpa|nan)\b", re.IGNORECASE)
+
+
+def tells_own_story(text: str) -> bool:
+    """True when the message speaks of the writer's own pain (or a relative's), not in general:
+    "is ice good for my groin?" but not "is ice good for groin pain?"."""
+    return bool(_OWN_STORY.search(text or ""))
+
+
+_SENTENCE_END = re.compile(r"[.!?;\n]")
+
+
+def asks_about(text: str, start: int, end: int) -> bool:
+    """True when the sentence holding text[start:end] is a question: "my hip aches at night,
+    is a foam roller any good?" asks about the foam roller; "ice didn't help." does not."""
+    text = text or ""
+    ends = [m.start() for m in _SENTENCE_END.finditer(text)]
+    before = max((i for i in ends if i < start), default=-1)
+    after = min((i for i in ends if i >= end), default=len(text))
+    sentence = text[before + 1 : after + 1]
+    # within the sentence, the clause from the last comma before the mention
+    clause_start = sentence.rfind(",", 0, max(start - before - 1, 0)) + 1
+    return looks_like_a_question(sentence[clause_start:]) or sentence.rstrip().endswith("?")

@@ -188,3 +188,27 @@ def test_a_question_not_answered_twice_is_left_for_later_not_repeated(assistant)
     assert "How old are you" in texts(assistant.say(sender, "running"))
     final = answer_no_until_assessed(assistant, sender, assistant.say(sender, "I'm 29"))
     assert "not a diagnosis" in final  # the location is then asked as yes/no questions, once each
+
+
+def test_a_question_that_also_describes_the_pain_is_answered_and_the_intake_goes_on(assistant) -> None:  # type: ignore[no-untyped-def]
+    """describe_symptoms+ask_treatment: the treatment question is answered with its evidence,
+    and the intake starts from what was said instead of offering to start it."""
+    sender = f"multi-{uuid.uuid4().hex[:8]}"
+    replies = texts(assistant.say(sender, "the outside of my right hip aches when I lie on it at night, "
+                                          "is a foam roller any good?"))
+    assert "evidence:" in replies  # the foam roller question is answered
+    assert "tell me where it hurts" not in replies  # no offer to start what has started
+    assert "Where exactly" not in replies and "Which side" not in replies  # said already
+    assert "How did it start" in replies  # the intake goes on
+    tracker = assistant.tracker(sender)
+    assert tracker["latest_message"]["intent"]["name"] == "describe_symptoms+ask_treatment"
+    assert tracker["slots"]["findings"]["outer_hip"] == "present"
+    assert tracker["active_loop"]["name"] == "intake_form"
+
+
+def test_a_general_treatment_question_is_only_answered(assistant) -> None:  # type: ignore[no-untyped-def]
+    sender = f"general-{uuid.uuid4().hex[:8]}"
+    replies = texts(assistant.say(sender, "is a foam roller any good for hip pain?"))
+    assert "evidence:" in replies
+    assert "tell me where it hurts" in replies  # offered, not started
+    assert not (assistant.tracker(sender).get("active_loop") or {}).get("name")

@@ -175,3 +175,24 @@ def test_words_in_another_sense_are_not_findings(extract, text: str, absent) -> 
 ])
 def test_the_usual_sense_is_kept(extract, text: str, expected) -> None:  # type: ignore[no-untyped-def]
     assert expected in extract(text)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("pain at the back of my left thigh when I sprint",
+     {("body_location", "back_of_thigh", None), ("side", "left", None)}),
+    ("the front of my right hip hurts", {("body_location", "front_of_hip", None), ("side", "right", None)}),
+    ("outside of his left hip is sore", {("body_location", "outer_hip", None), ("side", "left", None)}),
+    ("no pain in the front of my left hip",
+     {("body_location", "front_of_hip", "negated"), ("side", "left", "negated")}),
+])
+def test_a_side_inside_a_place_keeps_both(extract, text: str, expected: Set) -> None:  # type: ignore[no-untyped-def]
+    found = extract(text)
+    assert expected <= found, f"missing {expected - found}; got {found}"
+    assert ("body_location", "lower_back", None) not in found  # "back of my left thigh" is not the back
+
+
+def test_a_side_inside_a_place_points_at_the_side_word(spacy_model) -> None:  # type: ignore[no-untyped-def]
+    text = "the front of my Right hip hurts"
+    entities = FindingEntityExtractor(FindingEntityExtractor.get_default_config()).extract(text, spacy_model)
+    [side] = [e for e in entities if e["entity"] == "side"]
+    assert text[side["start"]:side["end"]] == "Right" and side["value"] == "right"

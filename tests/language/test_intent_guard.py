@@ -86,3 +86,52 @@ def test_findings_make_a_description_even_when_it_is_not_in_the_ranking() -> Non
                        [{"entity": "body_location", "value": "back_of_thigh"}])
     IntentGuard().process([message])
     assert message.get("intent") == {"name": "describe_symptoms", "confidence": 0.6}
+
+
+GROIN = {"entity": "body_location", "value": "groin", "start": 0, "end": 1}
+ACHE = {"entity": "symptom", "value": "pain", "start": 0, "end": 1}
+
+
+@pytest.mark.parametrize("question", ["ask_treatment", "ask_condition_info"])
+def test_a_question_that_also_tells_of_ones_pain_is_both(question: str) -> None:
+    message = _message("my groin aches after runs, is ice any good?", question,
+                       [question, "describe_symptoms", "ask_causes"], [GROIN, ACHE])
+    IntentGuard().process([message])
+    assert message.get("intent") == {"name": f"describe_symptoms+{question}", "confidence": 0.6}
+    # the ranking keeps its order and gaps, so the fallback classifier sees no new tie
+    assert [(r["name"], round(r["confidence"], 2)) for r in message.get("intent_ranking")] == [
+        (f"describe_symptoms+{question}", 0.6), ("describe_symptoms", 0.5), ("ask_causes", 0.4)]
+
+
+@pytest.mark.parametrize("text,entities", [
+    ("is ice good for groin pain?", [GROIN, ACHE]),  # a general question
+    ("is ice any good for me?", []),  # nothing described
+    ("how do I get rid of the pain?", [ACHE]),  # pain alone says nothing about it
+    ("is ice ok if I have no groin pain?", [{**GROIN, "role": "negated"}, {**ACHE, "role": "negated"}]),
+])
+def test_a_question_alone_stays_a_question(text: str, entities: List[Dict[str, Any]]) -> None:
+    message = _message(text, "ask_treatment", ["ask_treatment", "describe_symptoms"], entities)
+    IntentGuard().process([message])
+    assert message.get("intent")["name"] == "ask_treatment"
+
+
+FOAM = "the outside of my hip aches at night, is a foam roller any good?"
+ROLLER = {"entity": "treatment", "value": "massage", "start": FOAM.index("foam"), "end": FOAM.index(" any")}
+
+
+def test_a_description_that_asks_about_a_treatment_is_both() -> None:
+    message = _message(FOAM, "describe_symptoms", ["describe_symptoms", "ask_treatment"],
+                       [{**GROIN, "value": "outer_hip"}, ACHE, ROLLER])
+    IntentGuard().process([message])
+    assert message.get("intent")["name"] == "describe_symptoms+ask_treatment"
+    assert [r["name"] for r in message.get("intent_ranking")] == ["describe_symptoms+ask_treatment",
+                                                                  "ask_treatment"]
+
+
+def test_a_description_that_only_mentions_a_treatment_stays_a_description() -> None:
+    text = "my outer hip aches at night. a foam roller did nothing"
+    roller = {**ROLLER, "start": text.index("foam"), "end": text.index(" did")}
+    message = _message(text, "describe_symptoms", ["describe_symptoms", "ask_treatment"],
+                       [{**GROIN, "value": "outer_hip"}, ACHE, roller])
+    IntentGuard().process([message])
+    assert message.get("intent")["name"] == "describe_symptoms"

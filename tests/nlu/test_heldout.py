@@ -54,6 +54,16 @@ def test_score_detects_a_lost_red_flag() -> None:
     assert len(result["red_flag_findings_lost_to_negation"]) == 1
 
 
+def test_a_multi_intent_is_right_only_when_it_holds_the_gold_intent() -> None:
+    examples = [parse_line("ask_treatment | is ice any good for my groin?"),
+                parse_line("greet | hello there")]
+    predictions = [{"intent": {"name": "describe_symptoms+ask_treatment"}, "entities": []},
+                   {"intent": {"name": "describe_symptoms+ask_treatment"}, "entities": []}]
+    result = score([e for e in examples if e], predictions, set())
+    assert result["intent_accuracy"] == 0.5
+    assert result["intent_errors"] == ["'hello there': greet -> describe_symptoms+ask_treatment"]
+
+
 def test_the_lay_language_sets_are_large_sourced_and_never_trained_on() -> None:
     """Issue 17: >= 300 messages from real public posts (each group with its source address)
     and >= 100 lay red-flag phrasings (>= 5 per red flag), none of them in the training data."""
