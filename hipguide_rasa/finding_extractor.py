@@ -7,7 +7,7 @@ with a role; ages and durations are found by :mod:`hipguide.reasoning.findings`.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Tuple
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -19,7 +19,7 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from spacy.tokens import Doc
 
-from hipguide.language.build_spacy import DESCRIBED_KEY, SIDE_WORDS, SPANS_KEY
+from hipguide.language.build_spacy import DESCRIBED_KEY, PLACES_KEY, SIDE_WORDS, SPANS_KEY
 from hipguide.language.fuzzy import Speller
 from hipguide.language.negation import Mention, role_for
 from hipguide.language.senses import not_a_finding
@@ -70,28 +70,22 @@ class FindingEntityExtractor(GraphComponent, EntityExtractorMixin):
         ents += self._described(ents, list(doc.spans.get(DESCRIBED_KEY, [])))
         chosen = self._resolve(ents, list(doc.spans.get(SPANS_KEY, [])), intent)
         mentions = [Mention(e.start, e.end) for e in chosen]
-        sides = _sides_inside(doc, chosen)
         entities: List[Dict[str, Any]] = []
+        roles: Dict[Tuple[int, int], str | None] = {}
         for ent, mention in zip(chosen, mentions, strict=True):
-            entity: Dict[str, Any] = {
-                "entity": ent.label_,
-                "start": typed[ent.start].idx,  # offsets in the text as typed
-                "end": typed[ent.end - 1].idx + len(typed[ent.end - 1].text),
-                "value": ent.id_ or ent.text,
-                "confidence_entity": 1.0,
-            }
             role = role_for(ent.label_, tokens, mention, mentions)
-            if role is not None:
-                entity["role"] = role.value
-            entities.append(entity)
-        for token in sides:  # "the front of my right hip": the side named inside the place
-            entity = {"entity": "side", "start": typed[token.i].idx,
-                      "end": typed[token.i].idx + len(typed[token.i].text),
-                      "value": SIDE_WORDS[token.lower_], "confidence_entity": 1.0}
-            role = role_for("side", tokens, Mention(token.i, token.i + 1), mentions)
-            if role is not None:
-                entity["role"] = role.value
-            entities.append(entity)
+            roles[(ent.start, ent.end)] = role.value if role else None
+            entities.append(_entity(typed, ent.start, ent.end, ent.label_, ent.id_ or ent.text,
+                                    roles[(ent.start, ent.end)]))
+        # "a lump in my groin": the place inside another finding's words, when that finding is
+        # affirmed ("no lump in my groin" denies the lump, not the groin)
+        for place in _places_inside(chosen, list(doc.spans.get(PLACES_KEY, [])), tokens):
+            container = next(s for s in chosen if s.start <= place.start and place.end <= s.end)
+            if roles[(container.start, container.end)] is None:
+                entities.append(_entity(typed, place.start, place.end, "body_location", place.id_, None))
+        for place, token in _sides_inside(chosen):  # "the front of my right hip"
+            entities.append(_entity(typed, token.i, token.i + 1, "side", SIDE_WORDS[token.lower_],
+                                    roles[(place.start, place.end)]))
         entities.extend(self._quantities(text))
         return entities
 
@@ -171,12 +165,34 @@ class FindingEntityExtractor(GraphComponent, EntityExtractorMixin):
                 "confidence_entity": 1.0}
 
 
-def _sides_inside(doc: Any, chosen: List[Any]) -> List[Any]:
-    """Side words inside a place mention, when no side mention of its own says so."""
+def _places_inside(chosen: List[Any], places: List[Any], tokens: List[str]) -> List[Any]:
+    """Places named inside another finding's words ("a lump in my groin", "my calf is
+    swollen"), when no place mention says so already."""
+    named = [s for s in chosen if s.label_ == "body_location"]
+    inside = [p for p in places
+              if any(s.label_ != "body_location" and s.start <= p.start and p.end <= s.end for s in chosen)
+              and not any(_overlaps(p, n) or p.id_ == n.id_ for n in named)
+              and not not_a_finding(tokens, p.start, p.end)]
+    return _longest_first(inside)
+
+
+def _sides_inside(chosen: List[Any]) -> List[Tuple[Any, Any]]:
+    """(place, side word) for side words inside a place mention, when no side mention of its
+    own says so."""
     if any(span.label_ == "side" for span in chosen):
         return []
-    return [tok for span in chosen if span.label_ == "body_location" for tok in span
-            if tok.lower_ in SIDE_WORDS and tok.i > span.start]
+    return [(span, tok) for span in chosen if span.label_ == "body_location" for tok in span
+            if tok.lower_ in SIDE_WORDS]
+
+
+def _entity(typed: Any, start: int, end: int, label: str, value: Any, role: str | None) -> Dict[str, Any]:
+    """An entity over tokens [start, end), with offsets in the text as typed."""
+    entity: Dict[str, Any] = {"entity": label, "start": typed[start].idx,
+                              "end": typed[end - 1].idx + len(typed[end - 1].text),
+                              "value": value, "confidence_entity": 1.0}
+    if role is not None:
+        entity["role"] = role
+    return entity
 
 
 def _overlaps(a: Any, b: Any) -> bool:

@@ -24,11 +24,12 @@ from hipguide.language.vocabulary import Description, SurfaceForm, descriptions,
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_OUTPUT = PROJECT_ROOT / "build" / "spacy" / "hipguide_en"
 FINGERPRINT_FILE = "hipguide_fingerprint.txt"
-PIPELINE_VERSION = "4"  # bump when the assembly below changes
+PIPELINE_VERSION = "6"  # bump when the assembly below changes
 # Words a side may follow inside a place's name ("the back of my left thigh").
 SIDE_AFTER = frozenset({"my", "his", "her", "their", "the", "your", "our"})
 SIDE_WORDS = {"left": "left", "right": "right"}
 SPANS_KEY = "hipguide"
+PLACES_KEY = "hipguide_places"  # every place named, also inside another finding's words
 DESCRIBED_KEY = "hipguide_described"
 OVERLAPPING_ENTITIES = {"treatment", "condition"}
 # A description's word groups may be this many words apart, never across a clause break
@@ -86,11 +87,12 @@ def description_patterns(described: List[Description], nlp: Any) -> List[Dict[st
 
 
 def _with_side(entity: str, tokens: List[Dict[str, Any]], words: List[str]) -> List[Dict[str, Any]]:
-    """A place's pattern that also matches with a side after "my", "the"...: "the front of
-    my right hip" names the front of the hip (the extractor reads the side inside it)."""
+    """A place's pattern that also matches with a side before it or after "my", "the"...:
+    "the front of my right hip" and "my left hip flexor" name the place (the extractor
+    reads the side inside it)."""
     if entity != "body_location":
         return tokens
-    out: List[Dict[str, Any]] = []
+    out: List[Dict[str, Any]] = [{"LOWER": {"IN": sorted(SIDE_WORDS)}, "OP": "?"}]  # "left hip flexor"
     for token, word in zip(tokens, words, strict=True):
         out.append(token)
         if word in SIDE_AFTER:
@@ -152,6 +154,10 @@ def build(output: Path = DEFAULT_OUTPUT, knowledge: Path = DEFAULT_KNOWLEDGE_DIR
     ruler.add_patterns(finding_patterns)
     span_ruler = nlp.add_pipe("span_ruler", config={"spans_key": SPANS_KEY, "validate": True})
     span_ruler.add_patterns(other_patterns)
+    # Places again, overlaps allowed: "a lump in my groin" is a lump and a groin.
+    place_ruler = nlp.add_pipe("span_ruler", name="place_ruler",
+                               config={"spans_key": PLACES_KEY, "validate": True})
+    place_ruler.add_patterns([p for p in finding_patterns if p["label"] == "body_location"])
     # Descriptions ("numb ... when I wipe") go to their own span group, so the findings
     # named inside one ("the side of my hip is red and hot") are kept as well.
     described_ruler = nlp.add_pipe("span_ruler", name="described_ruler",

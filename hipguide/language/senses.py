@@ -25,6 +25,17 @@ _AFTER_BACK = {"to", "in", "into", "home", "again", "then", "later", "out", "fro
                "inside", "down", "up"}
 
 
+# "the back of my knee", "at the back of the bus": another thing's back (the back of the
+# pelvis or the hips stays the lower back).
+_DETERMINERS = {"my", "the", "his", "her", "their", "your", "our", "a", "each", "both"}
+_BACK_OF_OTHER = {"knee", "knees", "calf", "calves", "leg", "legs", "thigh", "thighs", "heel", "heels",
+                  "ankle", "ankles", "foot", "feet", "neck", "head", "hand", "hands", "arm", "arms",
+                  "shin", "shins", "car", "bus", "queue", "class", "room", "shoe", "shoes", "mind"}
+
+
+_WHOSE_BALL = {"my", "his", "left", "right", "your", "their", "one", "sore", "swollen"}
+
+
 # "pain running down my leg", "aches running through my back": the pain runs, not the person.
 _PAIN_WORDS = {"pain", "pains", "ache", "aches", "aching", "shooting", "sensation", "sensations",
                "feeling", "tingling", "numbness", "burning", "it", "that", "which", "twinges"}
@@ -41,7 +52,17 @@ def not_a_finding(tokens: Sequence[str], start: int, end: int) -> bool:
     before = tokens[start - 1].lower() if start > 0 else ""
     after = tokens[end].lower() if end < len(tokens) else ""
     if words == ["back"]:
+        if after == "of":  # "the back of my knee" is the knee's back, not the lower back
+            following = [t.lower() for t in tokens[end + 1 : end + 3]]
+            owner = following[1] if following and following[0] in _DETERMINERS and len(following) > 1 \
+                else (following[0] if following else "")
+            return owner in _BACK_OF_OTHER
         return before in _BEFORE_BACK or after in _AFTER_BACK
+    if words == ["ball"]:  # "a blood ball", "kicked the ball"; "my left ball" is a testicle
+        return before not in _WHOSE_BALL
+    if words in (["knees"], ["knee"]) and tokens[max(start - 2, 0):start] and \
+            [t.lower() for t in tokens[max(start - 2, 0):start]] == ["hands", "and"]:
+        return True  # "on her hands and knees"
     if words in (["kicked"], ["kicks"], ["kick"], ["kicking"]) and after == "in":
         return True  # "it kicked in at 6 km"
     if words in (["running"], ["runs"], ["ran"]) and after in _ALONG and before in _PAIN_WORDS:

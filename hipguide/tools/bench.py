@@ -22,7 +22,15 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Dict, List, Sequence
 
-from hipguide.tools.load import BASELINE_SCRIPT, HIPGUIDE_SCRIPT, LoadResult, drive, peak_rss_mb
+from hipguide.tools.load import (
+    BASELINE_SCRIPT,
+    HIPGUIDE_SCRIPT,
+    LONG_SCRIPT,
+    LoadResult,
+    drive,
+    peak_rss_mb,
+    turn_latencies,
+)
 from hipguide.tools.servers import PROJECT_ROOT, Servers, free_port, rasa_executable
 
 BENCHMARKS_MD = PROJECT_ROOT / "docs" / "benchmarks.md"
@@ -42,6 +50,7 @@ class Measurement:
     c16: LoadResult
     rasa_mb: float
     actions_mb: float
+    turns: Dict[int, LoadResult] | None = None  # turn number -> latencies over long conversations
 
 
 def train(project: Path, out: Path, cache: Path) -> float:
@@ -54,8 +63,12 @@ def train(project: Path, out: Path, cache: Path) -> float:
     return time.monotonic() - started
 
 
+LONG_GROWTH = 1.2  # largest allowed turn-40 / turn-3 p95
+LONG_TURNS = (3, 40)  # compared in long conversations: early in the intake, and at the end
+
+
 def measure(name: str, servers: Servers, script: Sequence[str], training_s: float,
-            c1_conversations: int, c16_seconds: float) -> Measurement:
+            c1_conversations: int, c16_seconds: float, long_conversations: int = 0) -> Measurement:
     print(f"[{name}] starting servers", flush=True)
     started = time.monotonic()
     servers.start()
@@ -66,8 +79,13 @@ def measure(name: str, servers: Servers, script: Sequence[str], training_s: floa
         c1 = drive(servers.rest_url, script, concurrency=1, conversations=c1_conversations, prefix=f"{name}-c1")
         print(f"[{name}] concurrency 16: {c16_seconds:.0f} s", flush=True)
         c16 = drive(servers.rest_url, script, concurrency=16, seconds=c16_seconds, prefix=f"{name}-c16")
+        turns = None
+        if long_conversations:
+            print(f"[{name}] {long_conversations} conversations of {len(LONG_SCRIPT)} turns", flush=True)
+            latencies = turn_latencies(servers.rest_url, LONG_SCRIPT, long_conversations, prefix=f"{name}-long")
+            turns = {n: LoadResult(latencies=latencies[n]) for n in LONG_TURNS}
         actions, rasa = servers.processes[0].pid, servers.processes[1].pid
-        return Measurement(training_s, ready_s, c1, c16, peak_rss_mb(rasa), peak_rss_mb(actions))
+        return Measurement(training_s, ready_s, c1, c16, peak_rss_mb(rasa), peak_rss_mb(actions), turns)
     finally:
         servers.stop()
 
@@ -101,6 +119,14 @@ def table(hipguide: Measurement, baseline: Measurement) -> List[List[str]]:
     rows.append(["errors (c1 + c16)", str(h.c1.errors + h.c16.errors), str(b.c1.errors + b.c16.errors), "", ""])
     training_ok = "met" if h.training_s <= 300 else "MISSED"
     rows[-2][4] = f"<= 300 s: {training_ok}"
+    if h.turns:
+        early, late = (h.turns[n] for n in LONG_TURNS)
+        for p in (50, 95):
+            rows.append([f"p{p}, turn {LONG_TURNS[0]} / turn {LONG_TURNS[1]} of a {len(LONG_SCRIPT)}-turn conversation",
+                         f"{early.percentile(p) * 1000:.0f} / {late.percentile(p) * 1000:.0f} ms", "-",
+                         ratio(late.percentile(p), early.percentile(p)), ""])
+        growth = late.percentile(95) / early.percentile(95)
+        rows[-1][4] = f"<= {LONG_GROWTH}: {'met' if growth <= LONG_GROWTH else 'MISSED'}"
     return rows
 
 
@@ -147,6 +173,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--conversations", type=int, default=6, help="conversations at concurrency 1")
     parser.add_argument("--seconds", type=float, default=45.0, help="duration at concurrency 16")
+    parser.add_argument("--long", type=int, default=8, help="40-turn conversations (turn 3 against turn 40)")
     parser.add_argument("--no-record", action="store_true", help="print only; leave docs/benchmarks.md")
     args = parser.parse_args(argv)
 
@@ -169,7 +196,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             Servers(model=work / "models-hipguide" / "bench.tar.gz", rasa_port=free_port(), action_port=free_port(),
                     run_dir=work / "run-hipguide",
                     env={"TRACKER_STORE_URL": f"sqlite:///{work / 'tracker.db'}"}),
-            HIPGUIDE_SCRIPT, hipguide_training, args.conversations, args.seconds)
+            HIPGUIDE_SCRIPT, hipguide_training, args.conversations, args.seconds, args.long)
         baseline = measure(
             "baseline",
             Servers(model=work / "models-baseline" / "bench.tar.gz", rasa_port=free_port(), action_port=free_port(),

@@ -29,6 +29,19 @@ HIPGUIDE_SCRIPT = (
     "no", "no", "no", "no",
     "thanks",
 )
+# Forty turns through the intake and follow-up forms, side questions, a correction and a
+# second complaint: how the cost of a turn grows with the conversation (make bench).
+LONG_SCRIPT = (
+    "my hip hurts after running", "the outside of it", "right", "gradually over a few weeks", "47",
+    "no", "no", "no", "no", "no", "no",
+    "what is bursitis?", "does ice help?", "is foam rolling any good?", "why do you ask?",
+    "actually it's my left hip, not the right", "thanks",
+    "I also get a sharp pain in my groin when I sprint", "suddenly", "2 days ago",
+    "no", "no", "no", "no", "no", "no",
+    "what could it be?", "can I keep running?", "what is a labral tear?", "does stretching help?",
+    "not sure", "no", "how long will it take to get better?", "is glucosamine any good?", "thanks",
+    "what about physio?", "can you sum it up for my GP?", "ok", "does ice help?", "thanks, bye",
+)
 # The same number of turns for the rasa init assistant (moodbot): its own intents.
 BASELINE_SCRIPT = (
     "hello", "I am sad", "yes", "are you a bot?", "hi", "great", "goodbye", "hey there", "not good", "no",
@@ -127,3 +140,15 @@ def _children(pid: int) -> List[int]:
         except OSError:
             continue
     return found + [g for c in found for g in _children(c)]
+
+
+def turn_latencies(url: str, script: Sequence[str], conversations: int, prefix: str = "long") -> Dict[int, List[float]]:
+    """Seconds each turn (1-based) took, over ``conversations`` held one after another."""
+    turns: Dict[int, List[float]] = {}
+    for _ in range(conversations):
+        sender = f"{prefix}-{uuid.uuid4().hex[:12]}"
+        for number, message in enumerate(script, start=1):
+            began = time.monotonic()
+            send(url, sender, message)
+            turns.setdefault(number, []).append(time.monotonic() - began)
+    return turns

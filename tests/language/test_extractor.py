@@ -196,3 +196,31 @@ def test_a_side_inside_a_place_points_at_the_side_word(spacy_model) -> None:  # 
     entities = FindingEntityExtractor(FindingEntityExtractor.get_default_config()).extract(text, spacy_model)
     [side] = [e for e in entities if e["entity"] == "side"]
     assert text[side["start"]:side["end"]] == "Right" and side["value"] == "right"
+
+
+@pytest.mark.parametrize("text,expected,absent", [
+    ("lump in my groin wont go back in", {("body_location", "groin", None), ("symptom", "lump", None)}, set()),
+    ("the back of my knee aches", {("body_location", "knee", None)}, {("body_location", "lower_back", None)}),
+    ("pain at the back of my pelvis", {("body_location", "lower_back", None)}, set()),
+    # a denied finding does not deny (or assert) the place it names
+    ("no swelling in my groin", {("symptom", "lump", "negated")},
+     {("body_location", "groin", None), ("body_location", "groin", "negated")}),
+])
+def test_a_place_inside_another_finding_is_found(extract, text: str, expected: Set, absent: Set) -> None:  # type: ignore[no-untyped-def]
+    found = extract(text)
+    assert expected <= found, f"missing {expected - found}; got {found}"
+    assert not absent & found, f"unexpected {absent & found}"
+
+
+@pytest.mark.parametrize("text,expected,absent", [
+    ("occasional pain in my left hip flexor", {("body_location", "front_of_hip", None), ("side", "left", None)},
+     set()),
+    ("the tear swelled up into a ball", set(), {("body_location", "testicle", None)}),
+    ("sudden pain in my left ball", {("body_location", "testicle", None)}, set()),
+    ("she was on her hands and knees in the kitchen", set(), {("body_location", "knee", None)}),
+    ("wiggling around in my seat", set(), {("body_location", "buttock", None)}),
+])
+def test_words_in_their_other_sense(extract, text: str, expected: Set, absent: Set) -> None:  # type: ignore[no-untyped-def]
+    found = extract(text)
+    assert expected <= found, f"missing {expected - found}; got {found}"
+    assert not absent & found, f"unexpected {absent & found}"
