@@ -58,6 +58,8 @@ def not_a_finding(tokens: Sequence[str], start: int, end: int) -> bool:
                 else (following[0] if following else "")
             return owner in _BACK_OF_OTHER
         return before in _BEFORE_BACK or after in _AFTER_BACK
+    if words == ["knee"] and before == "a" and after in ("to", "in", "into", "on", "from"):
+        return True  # "took a knee to the hip" in a tackle: the other player's knee
     if words == ["ball"]:  # "a blood ball", "kicked the ball"; "my left ball" is a testicle
         return before not in _WHOSE_BALL
     if words in (["knees"], ["knee"]) and tokens[max(start - 2, 0):start] and \

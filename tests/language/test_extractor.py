@@ -218,6 +218,9 @@ def test_a_place_inside_another_finding_is_found(extract, text: str, expected: S
     ("the tear swelled up into a ball", set(), {("body_location", "testicle", None)}),
     ("sudden pain in my left ball", {("body_location", "testicle", None)}, set()),
     ("she was on her hands and knees in the kitchen", set(), {("body_location", "knee", None)}),
+    ("took a knee to the top of my pelvis in a tackle", {("body_location", "outer_hip", None)},
+     {("body_location", "knee", None)}),
+    ("I have a knee problem too", {("body_location", "knee", None)}, set()),
     ("wiggling around in my seat", set(), {("body_location", "buttock", None)}),
 ])
 def test_words_in_their_other_sense(extract, text: str, expected: Set, absent: Set) -> None:  # type: ignore[no-untyped-def]
