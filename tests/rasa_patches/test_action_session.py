@@ -6,7 +6,8 @@ all calls means one kept-alive connection."""
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Dict, List
+import contextlib
+from typing import Any, AsyncIterator, Dict, List, Tuple
 
 import pytest
 from aiohttp import web
@@ -35,6 +36,18 @@ def _url(runner: web.AppRunner) -> str:
     return f"http://127.0.0.1:{port}/webhook"
 
 
+@contextlib.asynccontextmanager
+async def _serving() -> AsyncIterator[Tuple[str, List[Dict[str, Any]]]]:
+    """(webhook URL, requests seen) of a loopback server; shared sessions closed after."""
+    seen: List[Dict[str, Any]] = []
+    runner = await _server(seen)
+    try:
+        yield _url(runner), seen
+    finally:
+        await action_session.close_sessions()
+        await runner.cleanup()
+
+
 async def _calls(endpoint: EndpointConfig, n: int) -> List[Any]:
     return [await endpoint.request(json={"call": i}, method="post") for i in range(n)]
 
@@ -43,16 +56,11 @@ def test_calls_share_one_connection_and_return_what_the_server_said(monkeypatch:
     monkeypatch.setattr(EndpointConfig, "session", action_session.shared_session)
 
     async def scenario() -> None:
-        seen: List[Dict[str, Any]] = []
-        runner = await _server(seen)
-        try:
-            results = await _calls(EndpointConfig(_url(runner)), 5)
+        async with _serving() as (url, seen):
+            results = await _calls(EndpointConfig(url), 5)
             assert results == [{"events": [], "responses": [{"text": "ok"}]}] * 5
             assert [s["body"] for s in seen] == [{"call": i} for i in range(5)]
             assert len({s["port"] for s in seen}) == 1  # one kept-alive connection
-        finally:
-            await action_session.close_sessions()
-            await runner.cleanup()
 
     asyncio.run(scenario())
 
@@ -62,13 +70,9 @@ def test_rasa_alone_opens_a_connection_per_call(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(EndpointConfig, "session", action_session._ORIGINAL_SESSION)
 
     async def scenario() -> None:
-        seen: List[Dict[str, Any]] = []
-        runner = await _server(seen)
-        try:
-            await _calls(EndpointConfig(_url(runner)), 3)
+        async with _serving() as (url, seen):
+            await _calls(EndpointConfig(url), 3)
             assert len({s["port"] for s in seen}) == 3
-        finally:
-            await runner.cleanup()
 
     asyncio.run(scenario())
 
@@ -77,19 +81,14 @@ def test_endpoints_with_other_headers_get_their_own_session(monkeypatch: pytest.
     monkeypatch.setattr(EndpointConfig, "session", action_session.shared_session)
 
     async def scenario() -> None:
-        seen: List[Dict[str, Any]] = []
-        runner = await _server(seen)
-        try:
-            first = EndpointConfig(_url(runner), headers={"X-Token": "a"})
-            second = EndpointConfig(_url(runner), headers={"X-Token": "b"})
+        async with _serving() as (url, seen):
+            first = EndpointConfig(url, headers={"X-Token": "a"})
+            second = EndpointConfig(url, headers={"X-Token": "b"})
             await first.request(json={}, method="post")
             await second.request(json={}, method="post")
             await first.request(json={}, method="post")
             assert [s["token"] for s in seen] == ["a", "b", "a"]
             assert seen[0]["port"] == seen[2]["port"] != seen[1]["port"]
-        finally:
-            await action_session.close_sessions()
-            await runner.cleanup()
 
     asyncio.run(scenario())
 
@@ -101,7 +100,7 @@ def test_a_new_event_loop_gets_a_new_session(monkeypatch: pytest.MonkeyPatch) ->
 
     async def one_call() -> None:
         seen: List[Dict[str, Any]] = []
-        runner = await _server(seen)
+        runner = await _server(seen)  # no close_sessions: the next loop must not reuse this one
         try:
             assert await EndpointConfig(_url(runner)).request(json={}, method="post")
             ports.append(seen[0]["port"])

@@ -41,17 +41,9 @@ SCORED_TYPES = {"symptom", "body_location", "activity", "event", "risk_factor"}
 # finding entities, which include side); only SCORED_TYPES are scored.
 CONTEXT_TYPES = SCORED_TYPES | {"side", "onset"}
 
-# ---- parsing: copied from hipguide/tools/eval_nlu.py parse_line (that module imports Rasa) ----
-_MARK = re.compile(r"\[(?P<text>[^\]]+)\]\((?P<entity>[a-z_]+):(?P<value>[^:)]+)(?::(?P<role>[a-z]+))?\)")
-
-
-@dataclass(frozen=True)
-class GoldEntity:
-    start: int
-    end: int
-    entity: str
-    value: str
-    role: str | None
+# ---- parsing: the evaluation's own reader (hipguide.tools.eval_nlu imports Rasa only
+# inside its functions, so it loads in the study's venv) ----
+from hipguide.tools.eval_nlu import GoldEntity, parse_line  # noqa: E402
 
 
 @dataclass
@@ -64,30 +56,14 @@ class Example:
     split: str = ""
 
 
-def parse_line(line: str) -> Example | None:
-    line = line.strip()
-    if not line or line.startswith("#"):
-        return None
-    intent, _, marked = (part.strip() for part in line.partition("|"))
-    text, entities, last = "", [], 0
-    for match in _MARK.finditer(marked):
-        text += marked[last:match.start()]
-        start = len(text)
-        text += match.group("text")
-        entities.append(GoldEntity(start, len(text), match.group("entity"), match.group("value"),
-                                   match.group("role")))
-        last = match.end()
-    text += marked[last:]
-    return Example(intent, text, entities)
-
-
 def load() -> List[Example]:
     examples = []
     for path in DATA_FILES:
         for number, line in enumerate(path.read_text().splitlines(), start=1):
-            ex = parse_line(line)
-            if ex is None:
+            parsed = parse_line(line)
+            if parsed is None:
                 continue
+            ex = Example(parsed.intent, parsed.text, parsed.entities)
             ex.file, ex.line, ex.split = path.name, number, ("dev" if number % 2 else "test")
             examples.append(ex)
     return examples
