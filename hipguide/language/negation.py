@@ -174,7 +174,24 @@ def role_for(entity: str, tokens: Sequence[str], mention: Mention,
             return None
     if status == Assertion.negated and entity == "activity" and cue is not None and _inability(lowered, *cue):
         return None
+    if status is None and entity == "activity" and _denied_with(lowered, mention, mentions):
+        return Assertion.negated
     return status
+
+
+_WHEN = {"when", "while", "if", "whilst"}
+_WHEN_SUBJECTS = {"i", "i'm", "im", "am", "you", "it", "he", "she", "we", "they", "is", "was", "m"}
+
+
+def _denied_with(lowered: List[str], mention: Mention, mentions: Sequence[Mention]) -> bool:
+    """"no pain when I run", "it doesn't hurt while cycling": the activity brings on nothing."""
+    j = mention.start - 1
+    while j >= 0 and lowered[j] in _WHEN_SUBJECTS and mention.start - j <= 3:
+        j -= 1
+    if j < 1 or lowered[j] not in _WHEN:
+        return False
+    before = next((m for m in mentions if m.end == j), None)
+    return before is not None and _assertion_and_cue(lowered, before, mentions)[0] == Assertion.negated
 
 
 def assertion_for(tokens: Sequence[str], mention: Mention,

@@ -78,3 +78,25 @@ def role(entity: str, sentence: str, target: str) -> Assertion | None:
 def test_role_for_reads_the_kind_of_finding(entity: str, sentence: str, target: str,
                                              expected: Assertion | None) -> None:
     assert role(entity, sentence, target) == expected
+
+
+def roles(sentence: str, targets: List[Tuple[str, str]]) -> List[Assertion | None]:
+    """Roles of several mentions of one sentence, each (entity type, words)."""
+    tokens = sentence.lower().replace(",", " ,").split()
+    spans = []
+    for _, target in targets:
+        words = target.split()
+        start = next(i for i in range(len(tokens)) if tokens[i:i + len(words)] == words)
+        spans.append(Mention(start, start + len(words)))
+    return [role_for(entity, tokens, span, spans) for (entity, _), span in zip(targets, spans, strict=True)]
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("there is no pain when i run", [Assertion.negated, Assertion.negated]),
+    ("it does n't hurt while cycling", [Assertion.negated, Assertion.negated]),
+    ("i have pain when i run", [None, None]),
+])
+def test_an_activity_that_brings_on_nothing_is_denied(sentence: str, expected: List[Assertion | None]) -> None:
+    pain = "hurt" if "hurt" in sentence else "pain"
+    activity = "cycling" if "cycling" in sentence else "run"
+    assert roles(sentence, [("symptom", pain), ("activity", activity)]) == expected
