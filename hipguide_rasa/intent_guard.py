@@ -36,6 +36,12 @@ def _summary_request(message: Message) -> bool:
 # Stated findings that make a message a description (a side or onset alone does not).
 DESCRIBING_ENTITIES = FINDING_ENTITIES - {"side", "onset"}
 
+def _states_findings(entities: List[Dict[str, Any]], besides: frozenset | set = frozenset()) -> bool:
+    """The message affirms a finding that describes (other than the values ``besides``)."""
+    return any(e.get("entity") in DESCRIBING_ENTITIES and not e.get("role") and e.get("value") not in besides
+               for e in entities)
+
+
 # question intent -> the multi-intent of a message that also describes one's own pain
 ASKS_AND_DESCRIBES = {
     "ask_treatment": "describe_symptoms+ask_treatment",
@@ -82,8 +88,7 @@ class IntentGuard(GraphComponent):
                              and asks_about(text, int(e.get("start", 0)), int(e.get("end", 0)))), None)
         if question not in ASKS_AND_DESCRIBES or not tells_own_story(text):
             return
-        if not any(e.get("entity") in DESCRIBING_ENTITIES and not e.get("role") and e.get("value") != "pain"
-                   for e in entities):
+        if not _states_findings(entities, besides={"pain"}):
             return  # "how do I get rid of the pain?" asks; it does not describe
         both = ASKS_AND_DESCRIBES[question]
         message.set(INTENT, {**intent, "name": both}, add_to_output=True)
@@ -99,8 +104,7 @@ class IntentGuard(GraphComponent):
             return
         ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") not in GUARDED]
         chosen = dict(ranking[0]) if ranking else None
-        states_findings = any(e.get("entity") in DESCRIBING_ENTITIES and not e.get("role")
-                              for e in message.get(ENTITIES) or [])
+        states_findings = _states_findings(message.get(ENTITIES) or [])
         # (describe_symptoms may be missing from a ranking cut to its top entries)
         described: Dict[str, Any] = next((r for r in ranking if r.get("name") == "describe_symptoms"),
                                          {"name": "describe_symptoms", "confidence": 0.0})
