@@ -108,8 +108,9 @@ def apply() -> None:
         RemoteAction._validate_action_result = _validate_action_result
     if RemoteAction.run is not _run_or_fall_back:
         RemoteAction.run = _run_or_fall_back
-    from hipguide_rasa import action_session, inbound
+    from hipguide_rasa import action_session, inbound, tracker_caches
 
     action_session.install()  # one kept-alive HTTP session for action calls
+    tracker_caches.install()  # a long conversation's history replayed once per turn, not ten times
 
     inbound.install()  # the language guard, payload vetting and the conversation length limit

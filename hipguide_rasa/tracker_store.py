@@ -2,18 +2,32 @@
 
 ``TRACKER_STORE_URL`` is an SQLAlchemy URL (``postgresql://user@host:5432/db``); unset, the
 store is a SQLite file in var/, so ``rasa run`` works on a laptop with nothing installed.
+
+Rasa's SQL store rebuilds the conversation from its rows on every turn: it decodes every event
+of the session and replays it, a cost that grows with the conversation (a third of a turn
+after 40 turns). This store keeps the trackers it last saved or loaded in memory (the most
+recent ``HIPGUIDE_KEPT_CONVERSATIONS``, 256 by default) and hands one back when the database
+still holds exactly what it was built from: the same number of rows and the same highest row
+id for that sender (one indexed query), and the tracker has not grown since. Anything else
+(another server wrote to the conversation, events were deleted, a turn failed before saving)
+reads the rows as Rasa does. A kept tracker is always one whose events are exactly what
+Rasa's own ``retrieve`` would return (its latest session, starting at ``session_started``), so
+what the policies and the action server see does not change.
 """
 
 from __future__ import annotations
 
 import os
+from collections import OrderedDict
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Tuple
 
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import SessionStarted
+from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import delete, func, select
 from sqlalchemy.engine import make_url
 
@@ -21,8 +35,39 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_TRACKER_DB = PROJECT_ROOT / "var" / "tracker.db"
 
 
+DEFAULT_KEPT_CONVERSATIONS = 256
+
+
 def tracker_store_url() -> str:
     return os.environ.get("TRACKER_STORE_URL") or f"sqlite:///{DEFAULT_TRACKER_DB}"
+
+
+def kept_conversations() -> int:
+    """How many trackers the store keeps in memory (``HIPGUIDE_KEPT_CONVERSATIONS``; 0: none)."""
+    value = os.environ.get("HIPGUIDE_KEPT_CONVERSATIONS", "")
+    try:
+        return max(0, int(value)) if value.strip() else DEFAULT_KEPT_CONVERSATIONS
+    except ValueError:
+        raise ValueError(f"HIPGUIDE_KEPT_CONVERSATIONS must be a whole number, not {value!r}") from None
+
+
+@dataclass
+class _Kept:
+    tracker: DialogueStateTracker
+    length: int  # len(tracker.events) when kept: a tracker that grew since was not saved
+    rows: Tuple[int, int | None]  # (number of rows, highest row id) of the sender then
+
+
+def _is_one_session(tracker: DialogueStateTracker) -> bool:
+    """True when the tracker holds what Rasa's ``retrieve`` reads back: one session, from its
+    ``session_started`` on (a tracker new this turn also holds ``action_session_start``, and one
+    whose session expired this turn also holds the old session)."""
+    events = tracker.events
+    if not events or not isinstance(events[0], SessionStarted):
+        return False
+    start = events[0].timestamp
+    return all(not isinstance(event, SessionStarted) and event.timestamp >= start
+               for event in list(events)[1:])
 
 
 class EnvironmentSQLTrackerStore(SQLTrackerStore):
@@ -45,6 +90,41 @@ class EnvironmentSQLTrackerStore(SQLTrackerStore):
             event_broker=event_broker,
             query=dict(url.query) or None,
         )
+        self._kept: OrderedDict[str, _Kept] = OrderedDict()
+        self._kept_limit = kept_conversations()
+
+    # ---- trackers kept between turns --------------------------------------------------------
+
+    def _rows(self, sender_id: str) -> Tuple[int, int | None]:
+        event = self.SQLEvent
+        with self.session_scope() as session:
+            count, highest = session.execute(
+                select(func.count(event.id), func.max(event.id)).where(event.sender_id == sender_id)).one()
+        return int(count or 0), highest
+
+    def _keep(self, tracker: DialogueStateTracker) -> None:
+        self._kept.pop(tracker.sender_id, None)
+        if self._kept_limit == 0 or not _is_one_session(tracker):
+            return
+        self._kept[tracker.sender_id] = _Kept(tracker, len(tracker.events), self._rows(tracker.sender_id))
+        while len(self._kept) > self._kept_limit:
+            self._kept.popitem(last=False)
+
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        kept = self._kept.get(sender_id)
+        if kept is not None:
+            if len(kept.tracker.events) == kept.length and self._rows(sender_id) == kept.rows:
+                self._kept.move_to_end(sender_id)
+                return kept.tracker
+            del self._kept[sender_id]
+        tracker = await super().retrieve(sender_id)
+        if tracker is not None:
+            self._keep(tracker)
+        return tracker
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        await super().save(tracker)
+        self._keep(tracker)
 
     # ---- bounded storage (issue: one conversation must not fill the database) ----------
 
