@@ -1,8 +1,11 @@
 """``make bench``: HipGuide against a plain ``rasa init`` assistant, in the same run.
 
 Both are trained from scratch (empty Rasa cache) with the project's virtual environment,
-started the same way (action server + Rasa server on loopback, REST channel) and driven
-with the same load: conversations of ten turns at concurrency 1 and 16. Prints a table of
+started the same way (action server + Rasa server on loopback, REST channel), run side by
+side and driven with the same load in alternating rounds (a shared machine that changes
+speed during the run weighs on both): conversations of ten turns at concurrency 1 and 16,
+and 20 messages sent at once by one person. HipGuide alone then holds 40-turn conversations
+(turn 3 against turn 40). Prints a table of
 HipGuide / baseline ratios and writes it, with the machine's details, into
 ``docs/benchmarks.md`` (section "Latency, throughput, memory and training time").
 """
@@ -10,6 +13,8 @@ HipGuide / baseline ratios and writes it, with the machine's details, into
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
 import os
 import platform
 import shutil
@@ -17,21 +22,23 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
-from typing import Dict, List, Sequence
+from typing import Dict, List, Sequence, Tuple
 
 from hipguide.tools.load import (
     BASELINE_SCRIPT,
     HIPGUIDE_SCRIPT,
     LONG_SCRIPT,
+    Burst,
     LoadResult,
+    burst,
     drive,
     peak_rss_mb,
     turn_latencies,
 )
-from hipguide.tools.servers import PROJECT_ROOT, Servers, free_port, rasa_executable
+from hipguide.tools.servers import PROJECT_ROOT, Servers, free_port, rasa_executable, rest_conversation
 
 BENCHMARKS_MD = PROJECT_ROOT / "docs" / "benchmarks.md"
 SECTION = "## Latency, throughput, memory and training time"
@@ -51,6 +58,8 @@ class Measurement:
     rasa_mb: float
     actions_mb: float
     turns: Dict[int, LoadResult] | None = None  # turn number -> latencies over long conversations
+    burst: Burst | None = None  # BURST messages at once from one person
+    burst_in_order: bool | None = None  # all kept, in the order sent (read from the tracker store)
 
 
 def train(project: Path, out: Path, cache: Path) -> float:
@@ -67,27 +76,84 @@ LONG_GROWTH = 1.2  # largest allowed turn-40 / turn-3 p95
 LONG_TURNS = (3, 40)  # compared in long conversations: early in the intake, and at the end
 
 
-def measure(name: str, servers: Servers, script: Sequence[str], training_s: float,
-            c1_conversations: int, c16_seconds: float, long_conversations: int = 0) -> Measurement:
-    print(f"[{name}] starting servers", flush=True)
-    started = time.monotonic()
-    servers.start()
-    ready_s = time.monotonic() - started
+ROUNDS = 3  # each load is split into rounds that alternate between the two assistants
+BURST = 20  # messages sent at once by one person
+
+
+def combine(parts: Sequence[LoadResult]) -> LoadResult:
+    return LoadResult(latencies=[x for p in parts for x in p.latencies], errors=sum(p.errors for p in parts),
+                      elapsed=sum(p.elapsed for p in parts))
+
+
+@dataclass
+class Contender:
+    """One assistant under test: its servers and the script its conversations follow."""
+
+    name: str
+    servers: Servers
+    script: Sequence[str]
+    training_s: float
+    ready_s: float = 0.0
+    c1: List[LoadResult] = field(default_factory=list)
+    c16: List[LoadResult] = field(default_factory=list)
+
+    def start(self) -> None:
+        print(f"[{self.name}] starting servers", flush=True)
+        started = time.monotonic()
+        self.servers.start()
+        self.ready_s = time.monotonic() - started
+        drive(self.servers.rest_url, self.script, concurrency=1, conversations=1, prefix=f"{self.name}-warmup")
+
+
+def stored_user_texts(tracker_db: Path, sender: str) -> List[str]:
+    """What the person said, in the order HipGuide's SQL tracker store kept it."""
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(tracker_db)) as db:
+        rows = db.execute("SELECT data FROM events WHERE sender_id = ? AND type_name = 'user' ORDER BY id",
+                          (rest_conversation(sender),)).fetchall()
+    return [json.loads(data).get("text") for (data,) in rows]
+
+
+def measure(hipguide: Contender, baseline: Contender, c1_conversations: int, c16_seconds: float,
+            long_conversations: int = 0, tracker_db: Path | None = None) -> Tuple[Measurement, Measurement]:
+    """Both assistants run side by side and take turns: ``ROUNDS`` rounds of each load,
+    alternating, so a machine that slows down or speeds up during the run (shared cores)
+    weighs on both alike."""
+    both = (hipguide, baseline)
     try:
-        drive(servers.rest_url, script, concurrency=1, conversations=1, prefix=f"{name}-warmup")
-        print(f"[{name}] concurrency 1: {c1_conversations} conversations", flush=True)
-        c1 = drive(servers.rest_url, script, concurrency=1, conversations=c1_conversations, prefix=f"{name}-c1")
-        print(f"[{name}] concurrency 16: {c16_seconds:.0f} s", flush=True)
-        c16 = drive(servers.rest_url, script, concurrency=16, seconds=c16_seconds, prefix=f"{name}-c16")
+        for contender in both:
+            contender.start()
+        for number in range(1, ROUNDS + 1):
+            for c in both:
+                print(f"[{c.name}] round {number}/{ROUNDS}: concurrency 1, then 16 for "
+                      f"{c16_seconds / ROUNDS:.0f} s", flush=True)
+                c.c1.append(drive(c.servers.rest_url, c.script, concurrency=1,
+                                  conversations=max(1, round(c1_conversations / ROUNDS)), prefix=f"{c.name}-c1"))
+                c.c16.append(drive(c.servers.rest_url, c.script, concurrency=16, seconds=c16_seconds / ROUNDS,
+                                   prefix=f"{c.name}-c16"))
+        bursts = {}
+        for c in both:
+            print(f"[{c.name}] {BURST} messages at once from one person", flush=True)
+            bursts[c.name] = burst(c.servers.rest_url, BURST, prefix=f"{c.name}-burst")
         turns = None
         if long_conversations:
-            print(f"[{name}] {long_conversations} conversations of {len(LONG_SCRIPT)} turns", flush=True)
-            latencies = turn_latencies(servers.rest_url, LONG_SCRIPT, long_conversations, prefix=f"{name}-long")
+            print(f"[hipguide] {long_conversations} conversations of {len(LONG_SCRIPT)} turns", flush=True)
+            latencies = turn_latencies(hipguide.servers.rest_url, LONG_SCRIPT, long_conversations,
+                                       prefix="hipguide-long")
             turns = {n: LoadResult(latencies=latencies[n]) for n in LONG_TURNS}
-        actions, rasa = servers.processes[0].pid, servers.processes[1].pid
-        return Measurement(training_s, ready_s, c1, c16, peak_rss_mb(rasa), peak_rss_mb(actions), turns)
+        kept = bursts["hipguide"]
+        in_order = tracker_db is not None and stored_user_texts(tracker_db, kept.sender) == kept.texts
+        results = []
+        for c in both:
+            actions, rasa = c.servers.processes[0].pid, c.servers.processes[1].pid
+            results.append(Measurement(c.training_s, c.ready_s, combine(c.c1), combine(c.c16), peak_rss_mb(rasa),
+                                       peak_rss_mb(actions), turns if c is hipguide else None,
+                                       bursts[c.name], in_order if c is hipguide else None))
+        return results[0], results[1]
     finally:
-        servers.stop()
+        for contender in both:
+            contender.servers.stop()
 
 
 def ratio(a: float, b: float) -> str:
@@ -119,6 +185,14 @@ def table(hipguide: Measurement, baseline: Measurement) -> List[List[str]]:
     rows.append(["errors (c1 + c16)", str(h.c1.errors + h.c16.errors), str(b.c1.errors + b.c16.errors), "", ""])
     training_ok = "met" if h.training_s <= 300 else "MISSED"
     rows[-2][4] = f"<= 300 s: {training_ok}"
+    if h.burst is not None and b.burst is not None:
+        limit = BURST * h.c1.percentile(95) + 1.0
+        ok = h.burst.drained_s <= limit and h.burst.answered == BURST and bool(h.burst_in_order)
+        kept = "all kept in order" if h.burst_in_order else "NOT all kept in order"
+        rows.append([f"{BURST} messages at once from one person: last answered after",
+                     f"{h.burst.drained_s:.1f} s", f"{b.burst.drained_s:.1f} s",
+                     ratio(h.burst.drained_s, b.burst.drained_s),
+                     f"<= {BURST} x p95 + 1 s = {limit:.1f} s, {kept}: {'met' if ok else 'MISSED'}"])
     if h.turns:
         early, late = (h.turns[n] for n in LONG_TURNS)
         for p in (50, 95):
@@ -134,7 +208,8 @@ def markdown(rows: List[List[str]], machine: Dict[str, str], notes: List[str]) -
     lines = [SECTION, "", f"Measured by `make bench` on {time.strftime('%Y-%m-%d')}. "
              "Baseline: a plain `rasa init` assistant (moodbot, Rasa's default config, in-memory tracker "
              "store, an empty action server) trained and run in the same run with the same virtual "
-             "environment; both driven through the REST channel with ten-turn conversations.", "",
+             "environment; both running side by side and driven through the REST channel with ten-turn "
+             f"conversations, in {ROUNDS} alternating rounds of each load.", "",
              "| figure | HipGuide | baseline | ratio | target |", "|---|---|---|---|---|"]
     lines += [f"| {' | '.join(r)} |" for r in rows]
     lines += ["", "Machine: " + ", ".join(f"{k} {v}" for k, v in machine.items()) + ".", ""]
@@ -191,18 +266,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         baseline_training = train(baseline_dir, work / "models-baseline", work / "cache-baseline")
         print(f"  {baseline_training:.0f} s", flush=True)
 
-        hipguide = measure(
-            "hipguide",
-            Servers(model=work / "models-hipguide" / "bench.tar.gz", rasa_port=free_port(), action_port=free_port(),
-                    run_dir=work / "run-hipguide",
-                    env={"TRACKER_STORE_URL": f"sqlite:///{work / 'tracker.db'}"}),
-            HIPGUIDE_SCRIPT, hipguide_training, args.conversations, args.seconds, args.long)
-        baseline = measure(
-            "baseline",
-            Servers(model=work / "models-baseline" / "bench.tar.gz", rasa_port=free_port(), action_port=free_port(),
-                    run_dir=work / "run-baseline", project_dir=baseline_dir, tracker_store=None,
-                    prompt_locks=False),
-            BASELINE_SCRIPT, baseline_training, args.conversations, args.seconds)
+        hipguide, baseline = measure(
+            Contender("hipguide", Servers(
+                model=work / "models-hipguide" / "bench.tar.gz", rasa_port=free_port(), action_port=free_port(),
+                run_dir=work / "run-hipguide", env={"TRACKER_STORE_URL": f"sqlite:///{work / 'tracker.db'}"}),
+                HIPGUIDE_SCRIPT, hipguide_training),
+            Contender("baseline", Servers(
+                model=work / "models-baseline" / "bench.tar.gz", rasa_port=free_port(), action_port=free_port(),
+                run_dir=work / "run-baseline", project_dir=baseline_dir, tracker_store=None, prompt_locks=False),
+                BASELINE_SCRIPT, baseline_training),
+            args.conversations, args.seconds, args.long, tracker_db=work / "tracker.db")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -152,3 +152,28 @@ def turn_latencies(url: str, script: Sequence[str], conversations: int, prefix: 
             send(url, sender, message)
             turns.setdefault(number, []).append(time.monotonic() - began)
     return turns
+
+
+@dataclass
+class Burst:
+    """``messages`` sent at once by one person: how long until the last was answered."""
+
+    sender: str
+    texts: List[str]
+    drained_s: float
+    answered: int
+
+
+def burst(url: str, messages: int = 20, prefix: str = "burst", gap_s: float = 0.005) -> Burst:
+    """``messages`` sent by one sender ``gap_s`` apart (so their order of arrival is known),
+    each on its own connection; returns when every one was answered."""
+    sender = f"{prefix}-{uuid.uuid4().hex[:12]}"
+    texts = [f"my hip hurts, message {n}" for n in range(messages)]
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=messages) as pool:
+        futures = []
+        for text in texts:
+            futures.append(pool.submit(send, url, sender, text))
+            time.sleep(gap_s)
+        answered = sum(1 for future in futures if future.result())
+    return Burst(sender, texts, time.monotonic() - started, answered)
