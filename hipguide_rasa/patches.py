@@ -108,9 +108,10 @@ def apply() -> None:
         RemoteAction._validate_action_result = _validate_action_result
     if RemoteAction.run is not _run_or_fall_back:
         RemoteAction.run = _run_or_fall_back
-    from hipguide_rasa import action_session, inbound, tracker_caches
+    from hipguide_rasa import action_session, inbound, policy_cache, tracker_caches
 
     action_session.install()  # one kept-alive HTTP session for action calls
     tracker_caches.install()  # a long conversation's history replayed once per turn, not ten times
+    policy_cache.install()  # TED's answer for a dialogue state it has seen
 
     inbound.install()  # the language guard, payload vetting and the conversation length limit

@@ -17,6 +17,7 @@ what the policies and the action server see does not change.
 
 from __future__ import annotations
 
+import json
 import os
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy import delete, func, select
 from sqlalchemy.engine import make_url
 
@@ -123,8 +125,33 @@ class EnvironmentSQLTrackerStore(SQLTrackerStore):
         return tracker
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        await super().save(tracker)
-        self._keep(tracker)
+        """Rasa's save; for a kept tracker whose rows are unchanged, the new events are known
+        (those after the kept length) and written without Rasa's count of the session's rows,
+        and the rows they make are counted as they are written."""
+        kept = self._kept.get(tracker.sender_id)
+        if kept is None or kept.tracker is not tracker or len(tracker.events) < kept.length \
+                or self._rows(tracker.sender_id) != kept.rows:
+            await super().save(tracker)
+            self._keep(tracker)
+            return
+        await self.stream_events(tracker)
+        rows = [self._row(tracker.sender_id, event) for event in list(tracker.events)[kept.length:]]
+        highest = kept.rows[1]
+        with self.session_scope() as session:
+            session.add_all(rows)
+            session.flush()
+            highest = max([highest or 0, *(row.id for row in rows)]) or None
+            session.commit()
+        self._kept.pop(tracker.sender_id, None)
+        if _is_one_session(tracker):
+            self._kept[tracker.sender_id] = _Kept(tracker, len(tracker.events), (kept.rows[0] + len(rows), highest))
+
+    def _row(self, sender_id: str, event: Any) -> Any:
+        """One ``events`` row, made exactly as Rasa 3.6's ``SQLTrackerStore.save`` makes it."""
+        data = event.as_dict()
+        return self.SQLEvent(sender_id=sender_id, type_name=event.type_name, timestamp=data.get("timestamp"),
+                             intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+                             action_name=data.get("name"), data=json.dumps(data))
 
     # ---- bounded storage (issue: one conversation must not fill the database) ----------
 

@@ -133,3 +133,37 @@ def test_a_bad_setting_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setenv("HIPGUIDE_KEPT_CONVERSATIONS", "lots")
     with pytest.raises(ValueError, match="HIPGUIDE_KEPT_CONVERSATIONS must be a whole number"):
         kept_conversations()
+
+
+async def test_rows_written_for_a_kept_tracker_are_the_rows_rasa_writes(
+        tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import create_engine, text
+
+    ours = _store(f"sqlite:///{tmp_path / 'ours.db'}", monkeypatch)
+    rasas = SQLTrackerStore(dialect="sqlite", db=str(tmp_path / "rasa.db"))
+    tracker_ours = await _new_conversation(ours, "rows")
+    tracker_rasa = DialogueStateTracker.from_events("rows", _session("rows", time.time() - 10), slots=[])
+    await rasas.save(tracker_rasa)
+    tracker_rasa = await rasas.retrieve("rows")
+    for number in range(1, 4):
+        for event in _turn(f"message {number}", time.time() + number):
+            tracker_ours.update(event)
+            tracker_rasa.update(event)
+        await ours.save(tracker_ours)
+        await rasas.save(tracker_rasa)
+        assert await ours.retrieve("rows") is tracker_ours  # the rows written count as the kept ones
+
+    def rows(path: str) -> list:
+        engine = create_engine(f"sqlite:///{tmp_path / path}")
+        with engine.connect() as connection:
+            found = connection.execute(text(
+                "SELECT type_name, intent_name, action_name, data FROM events ORDER BY id")).fetchall()
+        engine.dispose()
+        return [tuple(r) for r in found]
+
+    mine, theirs = rows("ours.db"), rows("rasa.db")
+    assert len(mine) == len(theirs) == 3 + 3 * 4
+    assert mine[3:] == theirs[3:]  # byte for byte; the session start rows differ in their timestamps
+    assert [r[:3] for r in mine[:3]] == [r[:3] for r in theirs[:3]]
+    ours.engine.dispose()
+    rasas.engine.dispose()
