@@ -54,6 +54,13 @@ PSEUDO_NEGATIONS: Tuple[Tuple[str, ...], ...] = (
     ("could", "n't", "work", "out"), ("ca", "n't", "work", "out"), ("cant", "work", "out"),
     # "tried not to limp", "not without pain"
     ("try", "not", "to"), ("tried", "not", "to"), ("trying", "not", "to"), ("not", "without"),
+    # "I don't want to stop running", "without giving up training": a double negative, the
+    # activity is what the person does
+    ("do", "n't", "want", "to", "stop"), ("do", "nt", "want", "to", "stop"), ("dont", "want", "to", "stop"),
+    ("do", "not", "want", "to", "stop"), ("do", "n't", "want", "to", "give", "up"),
+    ("dont", "want", "to", "give", "up"), ("do", "not", "want", "to", "give", "up"),
+    ("not", "ready", "to", "give", "up"), ("not", "ready", "to", "stop"), ("without", "stopping"),
+    ("without", "giving", "up"), ("without", "taking", "time", "off"), ("without", "having", "to", "stop"),
 )
 # Words right after a mention that deny it ("bladder fine", "bowels normal").
 POST_NEGATIONS = {"fine", "ok", "okay", "normal", "absent", "gone", "resolved"}

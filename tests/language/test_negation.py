@@ -74,6 +74,11 @@ def role(entity: str, sentence: str, target: str) -> Assertion | None:
     # a new subject after "and" starts a new clause
     ("symptom", "i could not hop and hip had a giving out feeling", "giving out", None),
     ("symptom", "no fever and the hip is swollen", "swollen", None),
+    # not wanting to stop is a double negative: the activity is what the person does
+    ("activity", "i do n't want to stop running", "running", None),
+    ("activity", "is there a way to fix it without giving up running", "running", None),
+    ("activity", "without taking time off from training", "training", None),
+    ("activity", "i do n't want to run", "run", Assertion.negated),
 ])
 def test_role_for_reads_the_kind_of_finding(entity: str, sentence: str, target: str,
                                              expected: Assertion | None) -> None:
