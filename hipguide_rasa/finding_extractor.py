@@ -13,6 +13,7 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import SPACY_DOCS
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
 from rasa.shared.nlu.constants import ENTITIES, TEXT
@@ -54,16 +55,19 @@ class FindingEntityExtractor(GraphComponent, EntityExtractorMixin):
         for message in messages:
             text = message.get(TEXT) or ""
             intent = (message.get("intent") or {}).get("name")
-            extracted = self.add_extractor_name(self.extract(text, model, intent))
+            parsed = message.get(SPACY_DOCS[TEXT])  # SpacyNLP's doc of the same lower-cased text
+            extracted = self.add_extractor_name(self.extract(text, model, intent, parsed))
             message.set(ENTITIES, message.get(ENTITIES, []) + extracted, add_to_output=True)
         return messages
 
-    def extract(self, text: str, model: SpacyModel, intent: str | None = None) -> List[Dict[str, Any]]:
-        """Entities of ``text``; ``intent`` decides between overlapping names and findings."""
+    def extract(self, text: str, model: SpacyModel, intent: str | None = None,
+                parsed: Doc | None = None) -> List[Dict[str, Any]]:
+        """Entities of ``text``; ``intent`` decides between overlapping names and findings.
+        ``parsed``: the pipeline's doc of the lower-cased text when SpacyNLP already made it."""
         lowered = text.lower()
         if len(lowered) != len(text):  # keep character offsets valid
             lowered = text
-        typed = model.model(lowered)
+        typed = parsed if parsed is not None and parsed.text == lowered else model.model(lowered)
         doc = self._spelled(typed, model)  # the same tokens, single typos corrected
         tokens = [t.text for t in doc]
         ents = [e for e in doc.ents if not not_a_finding(tokens, e.start, e.end)]

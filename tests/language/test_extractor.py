@@ -227,3 +227,40 @@ def test_words_in_their_other_sense(extract, text: str, expected: Set, absent: S
     found = extract(text)
     assert expected <= found, f"missing {expected - found}; got {found}"
     assert not absent & found, f"unexpected {absent & found}"
+
+
+class _CountingPipeline:
+    """The real spaCy pipeline, counting how often a text is run through it."""
+
+    def __init__(self, nlp):  # type: ignore[no-untyped-def]
+        self.nlp, self.calls = nlp, 0
+
+    def __call__(self, text):  # type: ignore[no-untyped-def]
+        self.calls += 1
+        return self.nlp(text)
+
+    def __getattr__(self, name):  # type: ignore[no-untyped-def]
+        return getattr(self.nlp, name)
+
+
+@pytest.mark.parametrize("text", ["My Hip hurts after running, no numbness", "grion pain when I sprint",
+                                  "İstanbul trip and now my groin aches"])
+def test_the_extractor_reuses_spacynlps_doc_and_finds_the_same(spacy_model, text: str) -> None:  # type: ignore[no-untyped-def]
+    from rasa.nlu.constants import SPACY_DOCS
+    from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
+    from rasa.shared.nlu.constants import TEXT
+    from rasa.shared.nlu.training_data.message import Message
+
+    counting = _CountingPipeline(spacy_model.model)
+    model = SpacyModel(model=counting, model_name=spacy_model.model_name)
+    nlp = SpacyNLP(model, {**SpacyNLP.get_default_config(), "case_sensitive": False})
+    message = Message(data={TEXT: text})
+    nlp.process([message], model)
+    assert message.get(SPACY_DOCS[TEXT]) is not None and counting.calls == 1
+    extractor = FindingEntityExtractor(FindingEntityExtractor.get_default_config())
+    extractor.process([message], model)
+    offsets_kept = len(text.lower()) == len(text)  # else the extractor reads the text as typed
+    assert counting.calls == (1 if offsets_kept else 2)  # the pipeline ran once when the doc fits
+    fresh = extractor.extract(text, spacy_model)
+    found = [{k: v for k, v in e.items() if k != "extractor"} for e in message.get("entities")]
+    assert found == fresh
