@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import copy
 import logging
-import os
 from collections import OrderedDict
 from typing import Any, Dict, Tuple
 
@@ -30,6 +29,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import TEXT
 
+from hipguide_rasa.settings import whole_number
 from hipguide_rasa.tracker_caches import RASA_VERSION
 
 logger = logging.getLogger(__name__)
@@ -39,11 +39,7 @@ _original_predict = TEDPolicy.predict_action_probabilities
 
 
 def cache_size() -> int:
-    value = os.environ.get("HIPGUIDE_TED_CACHE", "")
-    try:
-        return max(0, int(value)) if value.strip() else DEFAULT_ENTRIES
-    except ValueError:
-        raise ValueError(f"HIPGUIDE_TED_CACHE must be a whole number, not {value!r}") from None
+    return whole_number("HIPGUIDE_TED_CACHE", DEFAULT_ENTRIES)
 
 
 class _Cache:

@@ -33,6 +33,8 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy import delete, func, select
 from sqlalchemy.engine import make_url
 
+from hipguide_rasa.settings import whole_number
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_TRACKER_DB = PROJECT_ROOT / "var" / "tracker.db"
 
@@ -46,11 +48,7 @@ def tracker_store_url() -> str:
 
 def kept_conversations() -> int:
     """How many trackers the store keeps in memory (``HIPGUIDE_KEPT_CONVERSATIONS``; 0: none)."""
-    value = os.environ.get("HIPGUIDE_KEPT_CONVERSATIONS", "")
-    try:
-        return max(0, int(value)) if value.strip() else DEFAULT_KEPT_CONVERSATIONS
-    except ValueError:
-        raise ValueError(f"HIPGUIDE_KEPT_CONVERSATIONS must be a whole number, not {value!r}") from None
+    return whole_number("HIPGUIDE_KEPT_CONVERSATIONS", DEFAULT_KEPT_CONVERSATIONS)
 
 
 @dataclass
