@@ -102,11 +102,12 @@ class EnvironmentSQLTrackerStore(SQLTrackerStore):
                 select(func.count(event.id), func.max(event.id)).where(event.sender_id == sender_id)).one()
         return int(count or 0), highest
 
-    def _keep(self, tracker: DialogueStateTracker) -> None:
+    def _keep(self, tracker: DialogueStateTracker, rows: Tuple[int, int | None] | None = None) -> None:
+        """Keep ``tracker`` (most recent last) with its sender's ``rows``, read when not known."""
         self._kept.pop(tracker.sender_id, None)
         if self._kept_limit == 0 or not _is_one_session(tracker):
             return
-        self._kept[tracker.sender_id] = _Kept(tracker, len(tracker.events), self._rows(tracker.sender_id))
+        self._kept[tracker.sender_id] = _Kept(tracker, len(tracker.events), rows or self._rows(tracker.sender_id))
         while len(self._kept) > self._kept_limit:
             self._kept.popitem(last=False)
 
@@ -134,15 +135,12 @@ class EnvironmentSQLTrackerStore(SQLTrackerStore):
             return
         await self.stream_events(tracker)
         rows = [self._row(tracker.sender_id, event) for event in list(tracker.events)[kept.length:]]
-        highest = kept.rows[1]
         with self.session_scope() as session:
             session.add_all(rows)
-            session.flush()
-            highest = max([highest or 0, *(row.id for row in rows)]) or None
+            session.flush()  # the rows get their ids
+            highest = max([kept.rows[1] or 0, *(row.id for row in rows)]) or None
             session.commit()
-        self._kept.pop(tracker.sender_id, None)
-        if _is_one_session(tracker):
-            self._kept[tracker.sender_id] = _Kept(tracker, len(tracker.events), (kept.rows[0] + len(rows), highest))
+        self._keep(tracker, (kept.rows[0] + len(rows), highest))
 
     def _row(self, sender_id: str, event: Any) -> Any:
         """One ``events`` row, made exactly as Rasa 3.6's ``SQLTrackerStore.save`` makes it."""
