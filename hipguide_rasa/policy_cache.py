@@ -10,6 +10,17 @@ the answer is remembered per frozen state sequence, most recently used first
 (``HIPGUIDE_TED_CACHE`` entries, 20,000 by default; 0 turns it off).
 
 A TED trained end to end (on text) reads the text of the message, so it is never cached.
+
+TED is not asked at all when its answer cannot matter. Rasa's ensemble takes the most
+confident prediction and, between equally confident ones, the policy of higher priority; a
+policy that is not end to end never outranks a "no user" prediction. So once the RulePolicy or
+the MemoizationPolicy (priorities 6 and 3, TED's is 1) has predicted an action with full
+confidence for this tracker, TED's output is discarded whatever it says: the ensemble's choice
+is the same with TED's default (all-zero) prediction. The two policies run before TED in the
+graph; each notes a fully confident prediction with the tracker it was made for, and TED
+skips its work only for that very tracker at that very event. Not when the last action was
+rejected (the ensemble then zeroes the rejected action in every prediction, the certain one
+included) and never for a TED that reads text (its end-to-end answer outranks the others).
 Applied explicitly by :func:`hipguide_rasa.patches.apply`; refuses (with a warning) on any
 Rasa version but the pinned one. ``tests/rasa_patches/test_policy_cache.py`` checks the
 cached answer equals TED's own on every step of the test stories.
@@ -23,9 +34,12 @@ from collections import OrderedDict
 from typing import Any, Dict, Tuple
 
 import rasa
+from rasa.core.policies.memoization import MemoizationPolicy
 from rasa.core.policies.policy import PolicyPrediction, SupportedData
+from rasa.core.policies.rule_policy import RulePolicy
 from rasa.core.policies.ted_policy import TEDPolicy
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, ActionExecutionRejected
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import TEXT
 
@@ -36,6 +50,8 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_ENTRIES = 20_000
 _original_predict = TEDPolicy.predict_action_probabilities
+_OUTRANKING = (RulePolicy, MemoizationPolicy)
+_original_outranking = {policy: policy.__dict__["predict_action_probabilities"] for policy in _OUTRANKING}
 
 
 def cache_size() -> int:
@@ -69,7 +85,62 @@ _cache = _Cache(DEFAULT_ENTRIES)
 
 def statistics() -> Dict[str, int]:
     """Hits, misses and entries since the server started (for benchmarks and tests)."""
-    return {"hits": _cache.hits, "misses": _cache.misses, "entries": len(_cache.entries)}
+    return {"hits": _cache.hits, "misses": _cache.misses, "entries": len(_cache.entries),
+            "skipped": _certain.skipped}
+
+
+class _Certain:
+    """The latest fully confident prediction of a policy that outranks TED, and for what."""
+
+    def __init__(self) -> None:
+        self.tracker: Any = None
+        self.last_event: Any = None
+        self.length = -1
+        self.priority = -1
+        self.skipped = 0
+
+    def note(self, tracker: DialogueStateTracker, prediction: PolicyPrediction) -> None:
+        if prediction.max_confidence < 1.0 or prediction.is_end_to_end_prediction:
+            return
+        if self.tracker is tracker and self.length == len(tracker.events) \
+                and self.last_event is _last(tracker):
+            self.priority = max(self.priority, prediction.policy_priority)
+            return
+        self.tracker, self.length, self.last_event = tracker, len(tracker.events), _last(tracker)
+        self.priority = prediction.policy_priority
+
+    def outranks(self, policy: TEDPolicy, tracker: DialogueStateTracker) -> bool:
+        return (self.tracker is tracker and self.length == len(tracker.events)
+                and self.last_event is _last(tracker) and self.priority > policy.priority
+                and not _rejected(tracker))
+
+    def forget(self) -> None:
+        self.tracker = self.last_event = None
+
+
+_certain = _Certain()
+
+
+def _last(tracker: DialogueStateTracker) -> Any:
+    return tracker.events[-1] if tracker.events else None
+
+
+def _rejected(tracker: DialogueStateTracker) -> bool:
+    for event in reversed(tracker.events):
+        if isinstance(event, (ActionExecutionRejected, ActionExecuted)):
+            return isinstance(event, ActionExecutionRejected)
+    return False
+
+
+def _noting(original: Any) -> Any:
+    def predict(self, tracker: DialogueStateTracker, domain: Domain,  # type: ignore[no-untyped-def]
+                rule_only_data: Dict[str, Any] | None = None, **kwargs: Any) -> PolicyPrediction:
+        prediction: PolicyPrediction = original(self, tracker, domain, rule_only_data, **kwargs)
+        _certain.note(tracker, prediction)
+        return prediction
+
+    predict.__wrapped__ = original  # type: ignore[attr-defined]
+    return predict
 
 
 def _reads_text(policy: TEDPolicy) -> bool:
@@ -91,7 +162,12 @@ def _predict(self, tracker: DialogueStateTracker, domain: Domain,  # type: ignor
              **kwargs: Any) -> PolicyPrediction:
     # ``self`` carries no annotation: Rasa's graph validation reads the annotated parameters
     # of this method as inputs the graph must provide
-    if _cache.size == 0 or self.model is None or _reads_text(self):
+    if self.model is None or _reads_text(self):
+        return _original_predict(self, tracker, domain, rule_only_data, precomputations, **kwargs)
+    if _certain.outranks(self, tracker):
+        _certain.skipped += 1
+        return self._prediction(self._default_predictions(domain))
+    if _cache.size == 0:
         return _original_predict(self, tracker, domain, rule_only_data, precomputations, **kwargs)
     key = _state_key(self, tracker, domain, rule_only_data)
     cached = _cache.get(key)
@@ -113,8 +189,13 @@ def install() -> bool:
     if size != _cache.size:
         _cache = _Cache(size)
     TEDPolicy.predict_action_probabilities = _predict
+    for policy, original in _original_outranking.items():
+        policy.predict_action_probabilities = _noting(original)
     return True
 
 
 def uninstall() -> None:
     TEDPolicy.predict_action_probabilities = _original_predict
+    for policy, original in _original_outranking.items():
+        policy.predict_action_probabilities = original
+    _certain.forget()

@@ -106,3 +106,60 @@ def test_a_bad_setting_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setenv("HIPGUIDE_TED_CACHE", "many")
     with pytest.raises(ValueError, match="HIPGUIDE_TED_CACHE must be a whole number"):
         policy_cache.cache_size()
+
+
+def _ensemble_prediction(agent: Any, tracker: DialogueStateTracker) -> Any:
+    # the model's own decision (the processor would first take a follow-up action, and clear it)
+    from rasa.engine.constants import PLACEHOLDER_TRACKER
+
+    processor = agent.processor
+    target = processor.model_metadata.core_target
+    return processor.graph_runner.run(inputs={PLACEHOLDER_TRACKER: tracker}, targets=[target])[target]
+
+
+def test_teds_work_is_skipped_only_where_its_answer_cannot_change_the_choice(
+        agent: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the whole model decides (rules, memoization, TED and the ensemble), with the shortcut and
+    # the cache off, then on: every step of every test story gets the same prediction
+    monkeypatch.setenv("HIPGUIDE_TED_CACHE", "0")
+    domain = agent.domain
+    steps = YAMLStoryReader(domain).read_from_file(PROJECT_ROOT / "tests" / "test_stories.yml")
+    compared = 0
+    skipped_before = policy_cache.statistics()["skipped"]
+    try:
+        for step in steps:
+            tracker = DialogueStateTracker("skip", domain.slots)
+            for event in step.explicit_events(domain):
+                if isinstance(event, ActionExecuted):
+                    policy_cache.uninstall()
+                    own = _ensemble_prediction(agent, tracker)
+                    assert policy_cache.install()
+                    shortcut = _ensemble_prediction(agent, tracker)
+                    assert shortcut.probabilities == own.probabilities
+                    assert (shortcut.policy_name, shortcut.policy_priority, shortcut.events,
+                            shortcut.is_no_user_prediction, shortcut.hide_rule_turn) == \
+                        (own.policy_name, own.policy_priority, own.events,
+                         own.is_no_user_prediction, own.hide_rule_turn)
+                    compared += 1
+                tracker.update(event, domain)
+    finally:
+        monkeypatch.delenv("HIPGUIDE_TED_CACHE")
+        assert policy_cache.install()
+    skipped = policy_cache.statistics()["skipped"] - skipped_before
+    assert compared > 500
+    assert skipped > compared // 3  # rules and memoization settle most steps: TED was not run
+
+
+def test_ted_still_answers_after_a_rejected_action(agent: Any) -> None:
+    from rasa.shared.core.events import ActionExecutionRejected, UserUttered
+
+    assert policy_cache.install()
+    domain = agent.domain
+    tracker = DialogueStateTracker("rejected", domain.slots)
+    for event in (ActionExecuted("action_listen"), UserUttered("hi", {"name": "greet", "confidence": 1.0}),
+                  ActionExecutionRejected("utter_greet")):
+        tracker.update(event, domain)
+    skipped = policy_cache.statistics()["skipped"]
+    prediction = _ensemble_prediction(agent, tracker)
+    assert policy_cache.statistics()["skipped"] == skipped
+    assert prediction.probabilities[domain.index_for_action("utter_greet")] == 0.0
