@@ -13,7 +13,6 @@ from actions import knowledge
 from actions.conversation_state import known_findings
 from hipguide.knowledge.repository import ConditionView
 from hipguide.reasoning.assessment import Assessment, assess
-from hipguide.reasoning.triage import most_urgent
 
 MAX_TREATMENTS = 4
 
@@ -25,21 +24,20 @@ class ActionAssess(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[EventType]:
         data = knowledge.reasoning_data()
-        result = assess(data.model, data.rules, known_findings(tracker), data.labels, data.absent_labels)
+        result = assess(data.model, data.rules, known_findings(tracker), data.labels, data.absent_labels,
+                        raised_level=tracker.get_slot("triage_level"),
+                        announced=tracker.get_slot("red_flags") or [])
         views = {c.id: c for c in knowledge.conditions(result.likely_ids)}
         self._say_causes(dispatcher, result, views)
-        # The triage level never drops below what a red flag already raised it to.
-        level = most_urgent([result.triage_level, tracker.get_slot("triage_level")]) or "self_care"
-        dispatcher.utter_message(response=f"utter_triage_{level}")
+        dispatcher.utter_message(response=f"utter_triage_{result.triage_level}")
         top = views.get(result.likely_ids[0]) if result.likely_ids else None
         if top is not None:
             self._say_what_helps(dispatcher, result, top)
         dispatcher.utter_message(response="utter_assessment_followup")
         return [
             SlotSet("likely_conditions", result.likely_ids),
-            SlotSet("triage_level", level),
-            SlotSet("red_flags", sorted(set(tracker.get_slot("red_flags") or [])
-                                        | set(result.red_flag_ids))),
+            SlotSet("triage_level", result.triage_level),
+            SlotSet("red_flags", result.all_red_flag_ids),
         ]
 
     @staticmethod

@@ -119,16 +119,22 @@ class ValidateFollowupForm(FormValidationAction):
         if state is not None:
             events.append(SlotSet("followup_answer", state.value))
         elif answers_to(tracker.events, "followup_answer", "followup_form") >= MAX_TRIES:
-            findings = {**(tracker.get_slot("findings") or {}), pending: FindingState.unknown.value}
-            events += [SlotSet("findings", findings), SlotSet("followup_answer", FindingState.unknown.value)]
+            events.append(SlotSet("followup_answer", FindingState.unknown.value))  # recorded below
         elif not stated and intent != "restart":
             dispatcher.utter_message(response="utter_reask_followup_answer")
         return events
 
     async def validate_followup_answer(self, slot_value: Any, dispatcher: CollectingDispatcher,
                                        tracker: Tracker, domain: DomainDict) -> Dict[str, Any]:
-        # The answer is already a finding (slot extraction); clear it to ask the next one.
-        return {"followup_answer": None, "pending_question": None}
+        # The answer is already a finding (slot extraction); clear it to ask the next one. A
+        # question given up on (or "not sure" that named no finding) is recorded as not known,
+        # here: rasa-sdk returns only the slots that have a validate_ method.
+        result: Dict[str, Any] = {"followup_answer": None, "pending_question": None}
+        pending = tracker.get_slot("pending_question")
+        findings = tracker.get_slot("findings") or {}
+        if pending and slot_value == FindingState.unknown.value and pending not in findings:
+            result["findings"] = {**findings, pending: FindingState.unknown.value}
+        return result
 
     async def required_slots(self, domain_slots: List[str], dispatcher: CollectingDispatcher,
                              tracker: Tracker, domain: DomainDict) -> List[str]:

@@ -20,6 +20,7 @@ from hipguide.reasoning.ranking import (
 from hipguide.reasoning.triage import (
     RedFlagHit,
     RedFlagRule,
+    most_urgent,
     screen_red_flags,
     self_care_allowed,
     triage_level,
@@ -43,6 +44,12 @@ class Assessment:
     red_flags: Tuple[RedFlagHit, ...]
     triage_level: str
     self_care_allowed: bool
+    announced: Tuple[str, ...] = ()  # red flags raised earlier in the conversation
+
+    @property
+    def all_red_flag_ids(self) -> List[str]:
+        """This assessment's red flags and those announced before it, for the record."""
+        return sorted(set(self.announced) | set(self.red_flag_ids))
 
     @property
     def likely_ids(self) -> List[str]:
@@ -89,11 +96,15 @@ def _explain(ranked: RankedCondition, labels: Mapping[str, str],
 
 
 def assess(model: RankingModel, rules: Sequence[RedFlagRule], findings: Findings,
-           labels: Mapping[str, str], absent_labels: Mapping[str, str] | None = None) -> Assessment:
+           labels: Mapping[str, str], absent_labels: Mapping[str, str] | None = None, *,
+           raised_level: str | None = None, announced: Sequence[str] = ()) -> Assessment:
     """The likely causes, red flags and triage for what is known so far.
 
     A red flag's conditions are always among the likely causes named first, so the
-    explanation matches the urgency.
+    explanation matches the urgency. ``raised_level`` and ``announced`` are what earlier red
+    flags of the conversation set: the triage level never drops below that level, and no
+    self-care tips follow an urgent level or an escalation group (a child, a pregnancy, an
+    older adult after a fall) even when a later answer took back the finding that raised it.
     """
     hits = screen_red_flags(rules, findings)
     ranked = rank_conditions(model, findings)
@@ -106,12 +117,15 @@ def assess(model: RankingModel, rules: Sequence[RedFlagRule], findings: Findings
         if leading:
             best = leading[0]
             likely = [best, *(r for r in likely if r.id != best.id)][: model.max_likely]
-    level = triage_level(hits, likely)
+    level = most_urgent([triage_level(hits, likely), raised_level]) or "self_care"
+    earlier = set(announced)
+    earlier_population = any(rule.kind == "population" and rule.id in earlier for rule in rules)
     return Assessment(
         likely=tuple(_explain(r, labels, absent_labels or {}) for r in likely),
         red_flags=tuple(hits),
         triage_level=level,
-        self_care_allowed=self_care_allowed(hits, level),
+        self_care_allowed=self_care_allowed(hits, level) and not earlier_population,
+        announced=tuple(sorted(earlier)),
     )
 
 

@@ -120,9 +120,6 @@ async def test_earlier_red_flags_are_kept_alongside_new_ones() -> None:
     assert slots["triage_level"] == "emergency"
 
 
-@pytest.mark.xfail(strict=True, reason="actions/assessment.py:32 keeps the triage at the red flag's level, but "
-                   "line 66 chooses self-care tips from the current findings alone (result.self_care_allowed), so an "
-                   "EMERGENCY triage is followed by home advice once the flag's finding was denied")
 async def test_no_self_care_tips_follow_an_emergency_triage() -> None:
     # fever + hot hip raised RF3 (emergency); then "actually no fever" (slot extraction keeps the level)
     slots, messages = await assess(findings={**OUTER_HIP, **ADULT, "hot_joint": "present", "fever": "absent"},

@@ -100,3 +100,24 @@ def test_children_pregnancy_and_older_fallers_get_escalation(repository_data, fi
     assert flag in result.red_flag_ids
     assert not result.self_care_allowed
     assert result.triage_level != "self_care"
+
+
+@pytest.mark.parametrize("flag,level", [("RF3", "emergency"), ("P1", "urgent")])
+def test_a_flag_raised_earlier_keeps_its_level_and_stops_self_care(repository_data, flag,  # type: ignore[no-untyped-def]
+                                                                    level) -> None:
+    # a self-care presentation whose earlier red flag (a hot hip with fever; a child) was
+    # taken back by a later answer: the level stays, no home advice, the flag stays on record
+    model, rules, labels = repository_data
+    findings = facts("outer_hip", "lying_on_side", "gradual", "running", "stairs")
+    assert assess(model, rules, findings, labels).self_care_allowed
+    result = assess(model, rules, findings, labels, raised_level=level, announced=[flag])
+    assert result.triage_level == level
+    assert not result.self_care_allowed
+    assert flag in result.all_red_flag_ids and flag not in result.red_flag_ids
+
+
+def test_an_earlier_routine_level_does_not_stop_self_care_tips(repository_data) -> None:  # type: ignore[no-untyped-def]
+    model, rules, labels = repository_data
+    findings = facts("outer_hip", "lying_on_side", "gradual", "running", "stairs")
+    result = assess(model, rules, findings, labels, raised_level="routine")
+    assert result.triage_level == "routine" and result.self_care_allowed
