@@ -24,9 +24,11 @@ from hipguide.language.vocabulary import Description, SurfaceForm, descriptions,
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_OUTPUT = PROJECT_ROOT / "build" / "spacy" / "hipguide_en"
 FINGERPRINT_FILE = "hipguide_fingerprint.txt"
-PIPELINE_VERSION = "6"  # bump when the assembly below changes
-# Words a side may follow inside a place's name ("the back of my left thigh").
-SIDE_AFTER = frozenset({"my", "his", "her", "their", "the", "your", "our"})
+PIPELINE_VERSION = "7"  # bump when the assembly below changes
+# Words a side may follow inside a place's name ("the back of my left thigh", "my inner right
+# thigh", "the outer left hip").
+SIDE_AFTER = frozenset({"my", "his", "her", "their", "the", "your", "our", "inner", "outer", "upper",
+                        "lower", "inside", "outside"})
 SIDE_WORDS = {"left": "left", "right": "right"}
 SPANS_KEY = "hipguide"
 PLACES_KEY = "hipguide_places"  # every place named, also inside another finding's words

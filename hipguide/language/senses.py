@@ -39,11 +39,40 @@ _WHOSE_BALL = {"my", "his", "left", "right", "your", "their", "one", "sore", "sw
 # "pain running down my leg", "aches running through my back": the pain runs, not the person.
 _PAIN_WORDS = {"pain", "pains", "ache", "aches", "aching", "shooting", "sensation", "sensations",
                "feeling", "tingling", "numbness", "burning", "it", "that", "which", "twinges"}
-_ALONG = {"through", "down", "into", "along", "across", "up"}
+_ALONG = {"through", "down", "into", "along", "across", "up", "from"}
 # Matched through their lemma, but another word: "a step" is not the stairs, "I strained
 # it" is not straining on the toilet.
 _HEAVY_FEELS = {"feel", "feels", "feeling", "felt", "gone", "go", "goes", "went", "and", "leg", "legs"}
-_OTHER_WORDS = {("step",), ("strain",), ("strained",), ("strains",)}
+# "lose any more ground" is not grinding, "the spot where it hurts" is not spotting (both
+# matched through a lemma).
+_OTHER_WORDS = {("step",), ("strain",), ("strained",), ("strains",), ("ground",), ("spot",), ("spots",)}
+# "it turns out", "the next steps", "run my hand along it", "a sprint triathlon": everyday
+# phrases whose words also name a finding. ("lying on my back" stays the lower back: reading a
+# posture as back pain only adds the back's safety questions; the reverse would drop them.)
+_TURN = {"turn", "turns", "turned", "turning"}
+_STEPS_NOT_STAIRS = {"next", "first", "baby", "few", "small", "little", "initial", "further", "practical"}
+_RUN = {"run", "runs", "ran", "running"}
+_HANDS = {"hand", "hands", "finger", "fingers", "thumb", "thumbs", "fingertips"}
+_SPRINT_EVENTS = {"triathlon", "triathlons", "tri", "tris", "distance", "duathlon"}
+_OWNERS = {"my", "his", "her", "their", "your", "our"}
+# "you need to lose weight", "Lose weight.": advice or a wish, not weight lost without trying
+_NOT_LOST = {"", "to", "should", "must", "need", "needs", "could", "would", "can", "cant", "n't", "nt",
+             ".", "!", ",", "and", "help", "me"}
+
+
+def _everyday_phrase(tokens: Sequence[str], start: int, words: Sequence[str], before: str,
+                     after: str) -> bool:
+    ahead = [t.lower() for t in tokens[start + len(words): start + len(words) + 2]]
+    if words[-1] in _TURN and after == "out":
+        return True  # "it turns out", "turned out to be"
+    if words == ["steps"] and before in _STEPS_NOT_STAIRS:
+        return True
+    if words[0] in _RUN and (after in _HANDS or (after in _OWNERS | {"the", "a"}
+                                                 and len(ahead) > 1 and ahead[1] in _HANDS)):
+        return True  # "when I run my hand along it"
+    if words[0] == "lose" and before in _NOT_LOST:
+        return True
+    return words == ["sprint"] and after in _SPRINT_EVENTS  # "a sprint triathlon"
 
 
 def not_a_finding(tokens: Sequence[str], start: int, end: int) -> bool:
@@ -51,6 +80,8 @@ def not_a_finding(tokens: Sequence[str], start: int, end: int) -> bool:
     words = [t.lower() for t in tokens[start:end]]
     before = tokens[start - 1].lower() if start > 0 else ""
     after = tokens[end].lower() if end < len(tokens) else ""
+    if words and _everyday_phrase(tokens, start, words, before, after):
+        return True
     if words == ["back"]:
         if after == "of":  # "the back of my knee" is the knee's back, not the lower back
             following = [t.lower() for t in tokens[end + 1 : end + 3]]

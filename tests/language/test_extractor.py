@@ -162,6 +162,13 @@ def test_offsets_point_at_the_word_as_typed(spacy_model) -> None:  # type: ignor
     ("I strained it lifting", ("activity", "coughing_sneezing", None)),
     ("both of them feel weak and heavy", ("risk_factor", "overweight", None)),
     ("as soon as I took my first step out of the car", ("activity", "stairs", None)),
+    ("it turned out to be nothing much", ("activity", "pivoting", None)),
+    ("not sure what the next steps are", ("activity", "stairs", None)),
+    ("if I run my fingers over the bone it feels lumpy", ("activity", "running", None)),
+    ("I'm entered in a sprint triathlon in May", ("activity", "sprinting", None)),
+    ("the physio told me to lose weight", ("symptom", "weight_loss", None)),
+    ("I don't want to lose ground on my training", ("symptom", "clicking", None)),
+    ("press on the spot where it hurts", ("symptom", "vaginal_bleeding", None)),
 ])
 def test_words_in_another_sense_are_not_findings(extract, text: str, absent) -> None:  # type: ignore[no-untyped-def]
     assert absent not in extract(text)
@@ -172,6 +179,10 @@ def test_words_in_another_sense_are_not_findings(extract, text: str, absent) -> 
     ("it hurts going up the steps", ("activity", "stairs", None)),
     ("I kicked the ball and felt it", ("activity", "kicking", None)),
     ("I'm quite heavy for a runner", ("risk_factor", "overweight", None)),
+    ("my hip turned awkwardly and it's hurt since", ("activity", "pivoting", None)),
+    ("it hurts climbing the steps at work", ("activity", "stairs", None)),
+    ("I've lost weight without trying this year", ("symptom", "weight_loss", None)),
+    ("my back hurts when I lie down", ("body_location", "lower_back", None)),
 ])
 def test_the_usual_sense_is_kept(extract, text: str, expected) -> None:  # type: ignore[no-untyped-def]
     assert expected in extract(text)
@@ -184,6 +195,8 @@ def test_the_usual_sense_is_kept(extract, text: str, expected) -> None:  # type:
     ("outside of his left hip is sore", {("body_location", "outer_hip", None), ("side", "left", None)}),
     ("no pain in the front of my left hip",
      {("body_location", "front_of_hip", "negated"), ("side", "left", "negated")}),
+    ("a dull ache in my inner left thigh", {("body_location", "inner_thigh", None), ("side", "left", None)}),
+    ("the outer right hip is tender to touch", {("body_location", "outer_hip", None), ("side", "right", None)}),
 ])
 def test_a_side_inside_a_place_keeps_both(extract, text: str, expected: Set) -> None:  # type: ignore[no-untyped-def]
     found = extract(text)
