@@ -19,7 +19,13 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from hipguide.language.questions import asks_about, asks_for_a_summary, looks_like_a_question, tells_own_story
+from hipguide.language.questions import (
+    asks_about,
+    asks_about_causes,
+    asks_for_a_summary,
+    looks_like_a_question,
+    tells_own_story,
+)
 from hipguide.reasoning.findings import FINDING_ENTITIES
 
 
@@ -46,6 +52,7 @@ def _states_findings(entities: List[Dict[str, Any]], besides: frozenset | set = 
 ASKS_AND_DESCRIBES = {
     "ask_treatment": "describe_symptoms+ask_treatment",
     "ask_condition_info": "describe_symptoms+ask_condition_info",
+    "ask_causes": "describe_symptoms+ask_causes",
 }
 
 # named entity -> the question a description asks about it
@@ -73,9 +80,10 @@ class IntentGuard(GraphComponent):
 
     @staticmethod
     def _also_describes(message: Message) -> None:
-        """A treatment or condition question that also tells of one's own pain ("my outer hip
-        aches at night, is a foam roller any good?") is a multi-intent: the question is
-        answered and the findings start (or update) the intake."""
+        """A treatment, condition or causes question that also tells of one's own pain ("my
+        outer hip aches at night, is a foam roller any good?") is a multi-intent: the question
+        is answered and the findings start (or update) the intake. (What causes the pain is
+        answered by the intake and the assessment, so that multi-intent is a description.)"""
         intent = message.get(INTENT) or {}
         name, text = intent.get("name"), message.get(TEXT) or ""
         entities = message.get(ENTITIES) or []
@@ -86,6 +94,10 @@ class IntentGuard(GraphComponent):
             question = next((QUESTION_ABOUT[e["entity"]] for e in entities
                              if e.get("entity") in QUESTION_ABOUT and not e.get("role")
                              and asks_about(text, int(e.get("start", 0)), int(e.get("end", 0)))), None)
+            if question is None and asks_about_causes(text):
+                # "... a sharp pain in my groin when I cough. What could this mean?": the
+                # findings are kept and the intake that answers it goes on as for a description
+                question = "ask_causes"
         if question not in ASKS_AND_DESCRIBES or not tells_own_story(text):
             return
         if not _states_findings(entities, besides={"pain"}):

@@ -68,3 +68,30 @@ def asks_about(text: str, start: int, end: int) -> bool:
     # within the sentence, the clause from the last comma before the mention
     clause_start = sentence.rfind(",", 0, max(start - before - 1, 0)) + 1
     return looks_like_a_question(sentence[clause_start:]) or sentence.rstrip().endswith("?")
+
+
+# A sentence that asks what is behind the pain: "what could be causing this?", "why does it
+# hurt when I sit?", "is this normal?", "could it be a stress fracture?".
+_CAUSE_QUESTION = re.compile(
+    r"\bwhat(?:'s| is| are)? (?:(?:could|might|may|would|can) )?(?:be )?(?:the )?"
+    r"(?:caus|reason|wrong|problem|issue|going on|happening|behind)"
+    r"|\bwhat (?:could|might|can|would|may) (?:this|it|that|these|they) (?:be|mean)"
+    r"|\bwhat (?:could|might|would|may) (?:be )?(?:caus|make|bring|trigger)"
+    r"|\bwhy (?:does|do|is|would|am|did|has|have|are|might|could|can|will|should)\b"
+    r"|\bhow come\b"
+    r"|\b(?:is|could|can|might) (?:this|it|that) (?:be )?"
+    r"(?:normal|serious|something|a sign|signs?|due|caused|related|linked|because)"
+    r"|\b(?:could|can|might) (?:this|it|that|these) be\b"
+    r"|\bany (?:idea|ideas|thoughts|clue)s? (?:what|why|on what|as to what)"
+    r"|\bwhat do you think (?:it|this|that) (?:is|could)"
+)
+
+
+def asks_about_causes(text: str) -> bool:
+    """True when a sentence of ``text`` that is a question asks what is behind the pain: "my
+    groin hurts when I cough. What could this mean?"; "I iced it, why?" does not count."""
+    text = text or ""
+    for sentence in re.split(r"(?<=[.!?;\n])", text):
+        if looks_like_a_question(sentence) and _CAUSE_QUESTION.search(sentence.lower()):
+            return True
+    return False

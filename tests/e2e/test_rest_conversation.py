@@ -206,6 +206,21 @@ def test_a_question_that_also_describes_the_pain_is_answered_and_the_intake_goes
     assert tracker["active_loop"]["name"] == "intake_form"
 
 
+
+def test_a_description_that_asks_what_causes_it_keeps_its_findings_and_starts_the_intake(assistant) -> None:  # type: ignore[no-untyped-def]
+    """describe_symptoms+ask_causes: what is behind the pain is what the intake and the
+    assessment answer, so the intake starts from what was said."""
+    sender = f"causes-{uuid.uuid4().hex[:8]}"
+    replies = texts(assistant.say(sender, "I get a sharp pain in my left groin whenever I cough or sneeze. "
+                                          "What could be causing this?"))
+    tracker = assistant.tracker(sender)
+    assert tracker["latest_message"]["intent"]["name"] == "describe_symptoms+ask_causes"
+    assert tracker["slots"]["findings"]["groin"] == "present"
+    assert tracker["slots"]["findings"]["coughing_sneezing"] == "present"
+    assert tracker["active_loop"]["name"] == "intake_form"
+    assert "Where exactly" not in replies and "Which side" not in replies  # said already
+    assert "tell me where it hurts" not in replies  # no offer to start what has started
+
 def test_a_general_treatment_question_is_only_answered(assistant) -> None:  # type: ignore[no-untyped-def]
     sender = f"general-{uuid.uuid4().hex[:8]}"
     replies = texts(assistant.say(sender, "is a foam roller any good for hip pain?"))

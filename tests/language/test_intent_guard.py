@@ -135,3 +135,63 @@ def test_a_description_that_only_mentions_a_treatment_stays_a_description() -> N
                        [{**GROIN, "value": "outer_hip"}, ACHE, roller])
     IntentGuard().process([message])
     assert message.get("intent")["name"] == "describe_symptoms"
+
+
+@pytest.mark.parametrize("text", [
+    "my groin twinges when I sneeze. what might be behind that?",
+    "it aches on the outside after long walks, why would that be?",
+    "sore at the front of the hip most mornings - is this normal?",
+    "my thigh goes numb on the bike, could it be a trapped nerve?",
+    "any idea what's going on with my hip? it clicks on the stairs",
+    "how come it only hurts on the way down hills?",
+])
+def test_a_question_about_what_is_behind_it(text: str) -> None:
+    from hipguide.language.questions import asks_about_causes
+
+    assert asks_about_causes(text)
+
+
+@pytest.mark.parametrize("text", [
+    "my groin twinges when I sneeze",
+    "I iced it and rested, and why not, took some ibuprofen too.",  # no question
+    "is ice any good for it?",  # a treatment question
+    "what is bursitis?",  # a condition question
+    "the physio asked what I do for work",
+])
+def test_not_a_question_about_causes(text: str) -> None:
+    from hipguide.language.questions import asks_about_causes
+
+    assert not asks_about_causes(text)
+
+
+SNEEZE = "a sharp pain in my groin whenever I cough or sneeze, what could this mean?"
+COUGH = {"entity": "activity", "value": "coughing_sneezing", "start": SNEEZE.index("cough"),
+         "end": SNEEZE.index(", what")}
+
+
+def test_a_description_that_asks_what_causes_it_is_both() -> None:
+    message = _message(SNEEZE, "describe_symptoms", ["describe_symptoms", "ask_causes"], [GROIN, ACHE, COUGH])
+    IntentGuard().process([message])
+    assert message.get("intent") == {"name": "describe_symptoms+ask_causes", "confidence": 0.6}
+    assert [r["name"] for r in message.get("intent_ranking")] == ["describe_symptoms+ask_causes", "ask_causes"]
+
+
+def test_a_causes_question_about_ones_own_findings_is_both() -> None:
+    text = "why does my groin hurt when I cough?"
+    message = _message(text, "ask_causes", ["ask_causes", "describe_symptoms"], [GROIN, ACHE, COUGH])
+    IntentGuard().process([message])
+    assert message.get("intent")["name"] == "describe_symptoms+ask_causes"
+
+
+@pytest.mark.parametrize("text,intent,entities", [
+    ("what causes groin pain in footballers?", "ask_causes", [GROIN, ACHE]),  # general, not one's own
+    ("what could be causing this?", "ask_causes", []),  # nothing described
+    ("my groin hurts, why?", "describe_symptoms", [GROIN, ACHE]),  # "why?" alone asks nothing specific
+    ("no groin pain, so what could it be?", "describe_symptoms", [{**GROIN, "role": "negated"}]),
+])
+def test_a_causes_question_or_a_description_alone_is_left_as_it_is(text: str, intent: str,
+                                                                   entities: List[Dict[str, Any]]) -> None:
+    message = _message(text, intent, [intent, "describe_symptoms" if intent != "describe_symptoms" else "ask_causes"],
+                       entities)
+    IntentGuard().process([message])
+    assert message.get("intent")["name"] == intent
