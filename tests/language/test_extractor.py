@@ -93,6 +93,11 @@ def test_someone_elses_sex_or_slang_is_not_a_risk_factor(extract, text: str) -> 
     ("my left foot has started slapping the floor", {("symptom", "weakness", None)}),
     ("my wee looks a bit pinkish", {("symptom", "blood_in_urine", None)}),
     ("since having my second baby four months ago my back aches", {("risk_factor", "postpartum", None)}),
+    ("my grandad can barely bear weight on that leg since the fall", {("symptom", "cannot_bear_weight", None)}),
+    ("the ache disturbs my sleep most nights", {("symptom", "night_pain", None)}),
+    ("a burning pain radiating down into my knee", {("symptom", "radiating_pain", None)}),
+    ("the hip feels weaker every week", {("symptom", "weakness", None)}),
+    ("it's sore in my inner right thigh", {("body_location", "inner_thigh", None), ("side", "right", None)}),
 ])
 def test_described_findings(extract, text: str, expected: Set) -> None:  # type: ignore[no-untyped-def]
     found = extract(text)
