@@ -102,17 +102,18 @@ class _Certain:
     def note(self, tracker: DialogueStateTracker, prediction: PolicyPrediction) -> None:
         if prediction.max_confidence < 1.0 or prediction.is_end_to_end_prediction:
             return
-        if self.tracker is tracker and self.length == len(tracker.events) \
-                and self.last_event is _last(tracker):
+        if self._noted_for(tracker):
             self.priority = max(self.priority, prediction.policy_priority)
             return
         self.tracker, self.length, self.last_event = tracker, len(tracker.events), _last(tracker)
         self.priority = prediction.policy_priority
 
     def outranks(self, policy: TEDPolicy, tracker: DialogueStateTracker) -> bool:
-        return (self.tracker is tracker and self.length == len(tracker.events)
-                and self.last_event is _last(tracker) and self.priority > policy.priority
-                and not _rejected(tracker))
+        return self._noted_for(tracker) and self.priority > policy.priority and not _rejected(tracker)
+
+    def _noted_for(self, tracker: DialogueStateTracker) -> bool:
+        """The note was made for this very tracker at this very event."""
+        return self.tracker is tracker and self.length == len(tracker.events) and self.last_event is _last(tracker)
 
     def forget(self) -> None:
         self.tracker = self.last_event = None

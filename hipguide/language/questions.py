@@ -91,7 +91,7 @@ def asks_about_causes(text: str) -> bool:
     """True when a sentence of ``text`` that is a question asks what is behind the pain: "my
     groin hurts when I cough. What could this mean?"; "I iced it, why?" does not count."""
     text = text or ""
-    for sentence in re.split(r"(?<=[.!?;\n])", text):
+    for sentence in re.split(f"(?<={_SENTENCE_END.pattern})", text):
         if looks_like_a_question(sentence) and _CAUSE_QUESTION.search(sentence.lower()):
             return True
     return False

@@ -62,14 +62,14 @@ _NOT_LOST = {"", "to", "should", "must", "need", "needs", "could", "would", "can
 
 def _everyday_phrase(tokens: Sequence[str], start: int, words: Sequence[str], before: str,
                      after: str) -> bool:
-    ahead = [t.lower() for t in tokens[start + len(words): start + len(words) + 2]]
     if words[-1] in _TURN and after == "out":
         return True  # "it turns out", "turned out to be"
     if words == ["steps"] and before in _STEPS_NOT_STAIRS:
         return True
-    if words[0] in _RUN and (after in _HANDS or (after in _OWNERS | {"the", "a"}
-                                                 and len(ahead) > 1 and ahead[1] in _HANDS)):
-        return True  # "when I run my hand along it"
+    if words[0] in _RUN:
+        second = tokens[start + len(words) + 1].lower() if start + len(words) + 1 < len(tokens) else ""
+        if after in _HANDS or (after in _OWNERS | {"the", "a"} and second in _HANDS):
+            return True  # "when I run my hand along it"
     if words[0] == "lose" and before in _NOT_LOST:
         return True
     return words == ["sprint"] and after in _SPRINT_EVENTS  # "a sprint triathlon"
