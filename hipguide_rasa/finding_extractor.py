@@ -23,7 +23,7 @@ from spacy.tokens import Doc
 from hipguide.language.build_spacy import DESCRIBED_KEY, PLACES_KEY, SIDE_WORDS, SPANS_KEY
 from hipguide.language.fuzzy import Speller
 from hipguide.language.negation import Mention, role_for
-from hipguide.language.senses import not_a_finding
+from hipguide.language.senses import not_a_finding, treatment_rather_than_finding
 from hipguide.reasoning.findings import find_age, find_duration, find_severity
 
 
@@ -72,7 +72,7 @@ class FindingEntityExtractor(GraphComponent, EntityExtractorMixin):
         tokens = [t.text for t in doc]
         ents = [e for e in doc.ents if not not_a_finding(tokens, e.start, e.end)]
         ents += self._described(ents, list(doc.spans.get(DESCRIBED_KEY, [])))
-        chosen = self._resolve(ents, list(doc.spans.get(SPANS_KEY, [])), intent)
+        chosen = self._resolve(ents, list(doc.spans.get(SPANS_KEY, [])), intent, tokens)
         mentions = [Mention(e.start, e.end) for e in chosen]
         entities: List[Dict[str, Any]] = []
         roles: Dict[Tuple[int, int], str | None] = {}
@@ -132,20 +132,24 @@ class FindingEntityExtractor(GraphComponent, EntityExtractorMixin):
         return _longest_first(new)
 
     @staticmethod
-    def _resolve(findings: List[Any], others: List[Any], intent: str | None) -> List[Any]:
+    def _resolve(findings: List[Any], others: List[Any], intent: str | None,
+                 tokens: List[str] | None = None) -> List[Any]:
         """Choose between finding mentions and overlapping treatment or condition names.
 
         When the person asks about a treatment or a condition, the name wins ("does
         stretching help?", "what is sciatica?"); otherwise the findings win ("outer hip
-        pain keeps me up", "yoga stretches make it worse"). Spans that overlap nothing are
-        always kept; of overlapping names the longest is kept.
+        pain keeps me up", "yoga stretches make it worse"), except for a treatment that the
+        words around show was done for the pain ("PT stretches did nothing"). Spans that
+        overlap nothing are always kept; of overlapping names the longest is kept.
         """
         kept_others = _longest_first(others)
         preferred = {"ask_treatment": "treatment", "ask_condition_info": "condition"}.get(intent or "")
         result = []
         for span in kept_others:
             clashing = [f for f in findings if _overlaps(f, span)]
-            if not clashing or span.label_ == preferred:
+            if not clashing or span.label_ == preferred or (
+                    span.label_ == "treatment" and tokens is not None
+                    and treatment_rather_than_finding(tokens, span.start, span.end, span.id_)):
                 result.append(span)
                 findings = [f for f in findings if f not in clashing]
         return sorted([*findings, *result], key=lambda s: s.start)

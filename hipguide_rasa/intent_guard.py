@@ -23,6 +23,7 @@ from hipguide.language.questions import (
     asks_about,
     asks_about_causes,
     asks_for_a_summary,
+    asks_for_help,
     looks_like_a_question,
     tells_own_story,
 )
@@ -67,10 +68,19 @@ GUARDED: Dict[str, Callable[[Message], bool]] = {
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class IntentGuard(GraphComponent):
+    def __init__(self, config: Dict[str, Any] | None = None) -> None:
+        # below this confidence (the FallbackClassifier's threshold) a question asked in so
+        # many words ("what can I do to get through my next race?") is taken at its word
+        self._unsure_below = float({**self.get_default_config(), **(config or {})}["unsure_below"])
+
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        return {"unsure_below": 0.45}
+
     @classmethod
     def create(cls, config: Dict[str, Any], model_storage: ModelStorage, resource: Resource,
                execution_context: ExecutionContext) -> IntentGuard:
-        return cls()
+        return cls(config)
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -78,8 +88,7 @@ class IntentGuard(GraphComponent):
             self._also_describes(message)
         return messages
 
-    @staticmethod
-    def _also_describes(message: Message) -> None:
+    def _also_describes(self, message: Message) -> None:
         """A treatment, condition or causes question that also tells of one's own pain ("my
         outer hip aches at night, is a foam roller any good?") is a multi-intent: the question
         is answered and the findings start (or update) the intake. (What causes the pain is
@@ -87,8 +96,9 @@ class IntentGuard(GraphComponent):
         intent = message.get(INTENT) or {}
         name, text = intent.get("name"), message.get(TEXT) or ""
         entities = message.get(ENTITIES) or []
-        question = name
-        if name == "describe_symptoms":
+        question, asked_in_words = name, False
+        unsure = float(intent.get("confidence") or 0.0) < self._unsure_below
+        if name == "describe_symptoms" or unsure:
             # "... is a foam roller any good?": a description that asks about a named
             # treatment or condition
             question = next((QUESTION_ABOUT[e["entity"]] for e in entities
@@ -97,16 +107,32 @@ class IntentGuard(GraphComponent):
             if question is None and asks_about_causes(text):
                 # "... a sharp pain in my groin when I cough. What could this mean?": the
                 # findings are kept and the intake that answers it goes on as for a description
-                question = "ask_causes"
-        if question not in ASKS_AND_DESCRIBES or not tells_own_story(text):
+                question, asked_in_words = "ask_causes", True
+            if question is None and asks_for_help(text):
+                # "... it still aches after every run. Any advice?": what helps, then the intake
+                question, asked_in_words = "ask_treatment", True
+        if question not in ASKS_AND_DESCRIBES:
             return
-        if not _states_findings(entities, besides={"pain"}):
+        if not tells_own_story(text) or not _states_findings(entities, besides={"pain"}):
+            if asked_in_words:
+                # "no change in my routine and no injury. What's happening?" asks; the
+                # classifier took it for a description because it tells a story
+                IntentGuard._rename(message, name, question, sure=unsure)
             return  # "how do I get rid of the pain?" asks; it does not describe
-        both = ASKS_AND_DESCRIBES[question]
-        message.set(INTENT, {**intent, "name": both}, add_to_output=True)
-        ranking = message.get(INTENT_RANKING_KEY) or []
-        message.set(INTENT_RANKING_KEY, [{**r, "name": both} if r.get("name") == name else r
-                                         for r in ranking], add_to_output=True)
+        IntentGuard._rename(message, name, ASKS_AND_DESCRIBES[question], sure=unsure and asked_in_words)
+
+    @staticmethod
+    def _rename(message: Message, name: str, to: str, sure: bool = False) -> None:
+        """The message's intent ``name`` becomes ``to``, with its confidence and rank; ``sure``:
+        the words decided what was unsure to the classifier, and the rename is certain."""
+        intent = message.get(INTENT) or {}
+        ranking = [{**r, "name": to} if r.get("name") == name else r
+                   for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != to]
+        if sure:
+            intent = {**intent, "confidence": 1.0}
+            ranking = [{**intent, "name": to}, *(r for r in ranking if r.get("name") != to)]
+        message.set(INTENT, {**intent, "name": to}, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
 
     @staticmethod
     def _guard(message: Message) -> None:

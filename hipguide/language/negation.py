@@ -23,7 +23,7 @@ class Assertion(str, Enum):
 NEGATION_TRIGGERS = {
     "no", "not", "n't", "nt", "never", "without", "none", "neither", "nor", "denies", "deny",
     "nope", "nah", "nothing", "free", "cant", "dont", "didnt", "havent", "hasnt", "isnt",
-    "wasnt", "doesnt", "arent", "aint", "couldnt",
+    "wasnt", "doesnt", "arent", "aint", "couldnt", "wont", "wouldnt", "werent", "hadnt", "shouldnt",
 }
 # Multi-token triggers, matched before single ones.
 NEGATION_PHRASES: Tuple[Tuple[str, ...], ...] = (
@@ -61,6 +61,15 @@ PSEUDO_NEGATIONS: Tuple[Tuple[str, ...], ...] = (
     ("dont", "want", "to", "give", "up"), ("do", "not", "want", "to", "give", "up"),
     ("not", "ready", "to", "give", "up"), ("not", "ready", "to", "stop"), ("without", "stopping"),
     ("without", "giving", "up"), ("without", "taking", "time", "off"), ("without", "having", "to", "stop"),
+    ("did", "n't", "want", "to", "stop"), ("did", "nt", "want", "to", "stop"), ("didnt", "want", "to", "stop"),
+    ("did", "not", "want", "to", "stop"),
+    # "it won't stop hurting", "doesn't stop aching", "never stops": it goes on
+    ("wo", "n't", "stop"), ("wont", "stop"), ("would", "n't", "stop"), ("wouldnt", "stop"),
+    ("does", "n't", "stop"), ("doesnt", "stop"), ("did", "n't", "stop"), ("didnt", "stop"),
+    ("never", "stops"), ("never", "stopped"), ("not", "stopped"),
+    # "it isn't the kind of pain that stops me", "doesn't matter how long I rest": not denied
+    ("n't", "the", "kind", "of"), ("not", "the", "kind", "of"), ("nt", "the", "kind", "of"),
+    ("n't", "matter"), ("nt", "matter"), ("not", "matter"), ("doesnt", "matter"),
 )
 # Words right after a mention that deny it ("bladder fine", "bowels normal").
 POST_NEGATIONS = {"fine", "ok", "okay", "normal", "absent", "gone", "resolved"}
@@ -78,15 +87,30 @@ MAX_SCOPE_TOKENS = 8
 # A comma or "and" followed by a new subject starts a new clause ("no traction and I slipped",
 # "doesn't stop in my seat, it travels down my leg").
 _JOINERS = {",", "and", "&"}
+_LIST_WORDS = {"or", "and", "nor", ",", "&", "any"}
 _SUBJECTS = {"i", "it", "he", "she", "they", "we", "this", "that", "my", "his", "her", "their",
              "the", "your", "you", "hip", "leg"}
+
+
+def _lowered(tokens: Sequence[str]) -> List[str]:
+    """Lower-cased tokens, a contraction the tokenizer left whole ("...couldn't") spelt as
+    typed without the apostrophe ("couldnt")."""
+    return [t.lower().replace("n't", "nt").replace("n\u2019t", "nt") if len(t) > 3 else t.lower()
+            for t in tokens]
 
 
 def _closes_scope(tokens: Sequence[str]) -> bool:
     """True when ``tokens`` (between a cue and a mention) cross a clause boundary."""
     if any(tok in SCOPE_TERMINATORS for tok in tokens):
         return True
-    return any(tok in _JOINERS and nxt in _SUBJECTS for tok, nxt in itertools.pairwise(tokens))
+    if any(tok in _JOINERS and nxt in _SUBJECTS for tok, nxt in itertools.pairwise(tokens)):
+        return True
+    # "not run for 3 days (been taking ibuprofen)": a mention inside an aside is out of scope;
+    # "no pain (or swelling)" goes on with the list, and so does a list after the aside
+    opened = max((i for i, tok in enumerate(tokens) if tok == "("), default=None)
+    if opened is None or ")" in tokens[opened:]:
+        return False
+    return opened + 1 == len(tokens) or tokens[opened + 1] not in _LIST_WORDS
 
 
 @dataclass(frozen=True)
@@ -159,7 +183,7 @@ def _inability(tokens: Sequence[str], start: int, end: int) -> bool:
     before = tokens[start - 1] if start else ""
     after = tokens[end] if end < len(tokens) else ""
     return (cue[0] in ("cant", "couldnt") or (cue[0] in ("n't", "nt", "not", "never") and before in _ABLE)
-            or (cue[0] == "not" and after == "able"))
+            or (cue[0] == "not" and (after == "able" or tokens[end : end + 2] in (["been", "able"], ["be", "able"]))))
 
 
 def role_for(entity: str, tokens: Sequence[str], mention: Mention,
@@ -172,7 +196,7 @@ def role_for(entity: str, tokens: Sequence[str], mention: Mention,
       started when I sprinted");
     - an activity one cannot do is a finding, not an absent one ("can't climb stairs").
     """
-    lowered = [t.lower() for t in tokens]
+    lowered = _lowered(tokens)
     status, cue = _assertion_and_cue(lowered, mention, mentions)
     if status == Assertion.uncertain:
         if entity == "body_location":
@@ -209,7 +233,7 @@ def assertion_for(tokens: Sequence[str], mention: Mention,
     count their tokens, so a long list ("no fever, chills, night sweats or numbness")
     stays in scope.
     """
-    return _assertion_and_cue([t.lower() for t in tokens], mention, mentions)[0]
+    return _assertion_and_cue(_lowered(tokens), mention, mentions)[0]
 
 
 def _assertion_and_cue(lowered: List[str], mention: Mention, mentions: Sequence[Mention]

@@ -9,6 +9,7 @@ does not open like a question or a request is not asking about a condition.
 from __future__ import annotations
 
 import re
+from typing import List
 
 _OPENERS = (
     "what", "whats", "what's", "how", "is", "isnt", "isn't", "are", "does", "do", "did", "can",
@@ -45,7 +46,8 @@ def asks_for_a_summary(text: str) -> bool:
 # Words by which people tell of their own pain, or of someone they look after.
 _OWN_STORY = re.compile(
     r"\b(?:i|i'm|im|i've|ive|i'd|my|me|mine|myself|our|we|we've|son|daughter|mum|mom|dad|wife|husband|"
-    r"partner|child|kid|baby|gran|granny|grandad|grandma|grandpa|nan)\b", re.IGNORECASE)
+    r"partner|child|kid|baby|gran|granny|grandad|grandma|grandpa|nan|he|he's|she|she's|his|her|him)\b",
+    re.IGNORECASE)
 
 
 def tells_own_story(text: str) -> bool:
@@ -73,7 +75,7 @@ def asks_about(text: str, start: int, end: int) -> bool:
 # A sentence that asks what is behind the pain: "what could be causing this?", "why does it
 # hurt when I sit?", "is this normal?", "could it be a stress fracture?".
 _CAUSE_QUESTION = re.compile(
-    r"\bwhat(?:'s| is| are)? (?:(?:could|might|may|would|can) )?(?:be )?(?:the )?"
+    r"\bwhat(?:'s|s| is| are)? (?:(?:could|might|may|would|can) )?(?:be )?(?:the )?"
     r"(?:caus|reason|wrong|problem|issue|going on|happening|behind)"
     r"|\bwhat (?:could|might|can|would|may) (?:this|it|that|these|they) (?:be|mean)"
     r"|\bwhat (?:could|might|would|may) (?:be )?(?:caus|make|bring|trigger)"
@@ -84,14 +86,57 @@ _CAUSE_QUESTION = re.compile(
     r"|\b(?:could|can|might) (?:this|it|that|these) be\b"
     r"|\bany (?:idea|ideas|thoughts|clue)s? (?:what|why|on what|as to what)"
     r"|\bwhat do you think (?:it|this|that) (?:is|could)"
+    r"|\bshould (?:i|we|he|she) (?:be )?(?:concerned|worried|worry)"
+    r"|\bis (?:there )?(?:something|anything) (?:wrong|serious)"
+    r"|\bis (?:this|it|that) (?:just |all )?(?:normal|to be expected|expected|common|usual|typical)"
 )
+
+
+def _sentences(text: str) -> List[str]:
+    # curly apostrophes typed on phones read as straight ones ("what\u2019s happening?")
+    return re.split(f"(?<={_SENTENCE_END.pattern})", (text or "").replace("\u2019", "'").lower())
+
+
+def _asks(pattern: re.Pattern[str], text: str, *, mid_sentence: bool = False) -> bool:
+    """A sentence of ``text`` that is a question matches ``pattern``; with ``mid_sentence``,
+    so does a clause the match opens as a question ("... started this morning what could be
+    the cause")."""
+    for sentence in _sentences(text):
+        for match in pattern.finditer(sentence):
+            if looks_like_a_question(sentence) or (mid_sentence and looks_like_a_question(sentence[match.start():])):
+                return True
+    return False
 
 
 def asks_about_causes(text: str) -> bool:
     """True when a sentence of ``text`` that is a question asks what is behind the pain: "my
     groin hurts when I cough. What could this mean?"; "I iced it, why?" does not count."""
-    text = text or ""
-    for sentence in re.split(f"(?<={_SENTENCE_END.pattern})", text):
-        if looks_like_a_question(sentence) and _CAUSE_QUESTION.search(sentence.lower()):
-            return True
-    return False
+    return _asks(_CAUSE_QUESTION, text, mid_sentence=True)
+
+
+# A sentence that asks what to do about it: "what can I do?", "any advice?", "can you help my
+# hip flexor?", "how long will it take to recover?", "should I stop running?", "please help".
+_HELP_QUESTION = re.compile(
+    r"\bwhat (?:\w+ )?(?:else )?(?:can|could|should|shall|do|would|must) (?:i|we|one|he|she|you) "
+    r"(?:\w+ )?(?:do|try|take|use)\b"
+    r"|\bwhat (?:am i|are we|is (?:he|she)) (?:going to|gonna|supposed to|meant to) do"
+    r"|\bwhat to do\b"
+    r"|\bany (?:\w+ )?(?:advice|suggestions?|tips?|ideas|recommendations?|thoughts|help)\b"
+    r"|\b(?:can|could|would) (?:you|anyone|somebody|someone) (?:please )?"
+    r"(?:help|suggest|recommend|advise|tell me how)"
+    r"|\b(?:you|anyone) (?:can |could )?recommend"
+    r"|\bhow (?:can|do|should|would|could|to|will) (?:i |we |you |he |she |one )?"
+    r"(?:\w+ )?(?:fix|treat|heal|help|get rid|get over|get back|recover|return|go back|prevent|stop|ease|"
+    r"relieve|manage|approach|deal|cope|strengthen|stretch|avoid|improve|get better|sleep)"
+    r"|\bhow long (?:will|does|would|should|could|can|might|is|until|before|to)\b"
+    r"|\bshould (?:i|we|he|she) (?:just |still |now )?(?:stop|keep|continue|carry on|rest|run|lay off|"
+    r"take|try|see|go|get|avoid|ice|use|do|push|give|wait|cut|quit|change)\b"
+    r"|\b(?:what|which) (?:\w+ )?(?:worked|helped|helps|works) "
+    r"|\bplease help\b"
+)
+
+
+def asks_for_help(text: str) -> bool:
+    """True when a sentence of ``text`` that is a question asks what to do about the pain:
+    "... it still aches after runs. Any advice?"; "the physio helped me" does not count."""
+    return _asks(_HELP_QUESTION, text)

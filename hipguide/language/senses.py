@@ -103,3 +103,30 @@ def not_a_finding(tokens: Sequence[str], start: int, end: int) -> bool:
     if words == ["heavy"] and before in _HEAVY_FEELS:
         return True  # "both legs feel heavy" is a sensation, not being overweight
     return tuple(words) in _OTHER_WORDS
+
+
+# Treatments whose names are also findings ("stretching" helps, or makes it worse): read as the
+# treatment unless the clause says the thing hurts ("yoga stretches make it worse", "it hurts
+# when I stretch"). Surgery, injections and weight loss are not here: as findings they can
+# raise a red flag, so the finding always wins for them.
+_TREATMENT_FIRST = {"stretching"}
+_AGGRAVATING = {"hurt", "hurts", "hurting", "painful", "pain", "pains", "worse", "aggravate", "aggravates",
+                "aggravated", "aggravating", "ache", "aches", "aching", "sore", "twinge", "twinges", "pinch",
+                "pinches", "sharp", "flare", "flares", "irritate", "irritates", "kills", "agony", "ouch",
+                "ow", "uncomfortable", "feel", "feels", "when", "whenever", "while", "during"}
+_CLAUSE_END = {",", ".", ";", "!", "?", ":", "(", ")", "-", "but", "and"}
+
+
+def treatment_rather_than_finding(tokens: Sequence[str], start: int, end: int, treatment_id: str) -> bool:
+    """True when ``tokens[start:end]`` names the treatment ``treatment_id`` as something done
+    for the pain ("PT stretches", "stretching doesn't help") rather than as what brings it on."""
+    if treatment_id not in _TREATMENT_FIRST:
+        return False
+    lowered = [t.lower() for t in tokens]
+    left = start
+    while left > 0 and start - left < 5 and lowered[left - 1] not in _CLAUSE_END:
+        left -= 1
+    right = end
+    while right < len(lowered) and right - end < 5 and lowered[right] not in _CLAUSE_END:
+        right += 1
+    return not any(w in _AGGRAVATING for w in lowered[left:start] + lowered[end:right])

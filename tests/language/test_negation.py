@@ -105,3 +105,20 @@ def test_an_activity_that_brings_on_nothing_is_denied(sentence: str, expected: L
     pain = "hurt" if "hurt" in sentence else "pain"
     activity = "cycling" if "cycling" in sentence else "run"
     assert roles(sentence, [("symptom", pain), ("activity", activity)]) == expected
+
+
+@pytest.mark.parametrize("sentence,target,expected", [
+    # it goes on: not denied
+    ("my hip just did n't want to stop hurting", "hurting", None),
+    ("my groin wo n't stop aching", "aching", None),
+    ("it is n't the kind of pain that will make me stop running", "pain", None),
+    ("it does n't matter how long i take off from running", "running", None),
+    # a contraction the tokenizer left whole still negates
+    ("today ... i couldn't feel any numbness", "numbness", Assertion.negated),
+    # an aside in brackets is out of the negation's scope; a list in brackets is not
+    ("i did not run for 3 days ( been taking ibuprofen ) and", "ibuprofen", None),
+    ("no pain ( or swelling ) at all", "swelling", Assertion.negated),
+    ("no numbness ( that i know of ) or weakness", "weakness", Assertion.negated),
+])
+def test_scope_ends_and_pseudo_negations(sentence: str, target: str, expected: Assertion | None) -> None:
+    assert status(sentence, target) == expected
