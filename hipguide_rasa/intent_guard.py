@@ -122,7 +122,7 @@ class IntentGuard(GraphComponent):
         IntentGuard._rename(message, name, ASKS_AND_DESCRIBES[question], sure=unsure and asked_in_words)
 
     @staticmethod
-    def _rename(message: Message, name: str, to: str, sure: bool = False) -> None:
+    def _rename(message: Message, name: str | None, to: str, sure: bool = False) -> None:
         """The message's intent ``name`` becomes ``to``, with its confidence and rank; ``sure``:
         the words decided what was unsure to the classifier, and the rename is certain."""
         intent = message.get(INTENT) or {}
