@@ -5,7 +5,7 @@ Rasa 3.6 serves interactive learning with its HTTP API switched on and no token,
 ``host="0.0.0.0"`` (``rasa.core.training.interactive._serve_application``), so anyone on the
 network could read or write the conversations a trainer is teaching. This launcher makes Sanic
 listen on ``HIPGUIDE_HOST`` (127.0.0.1 unless set) and otherwise runs ``rasa interactive``
-unchanged. `make interactive` (hipguide.tools.interactive) starts the action server first.
+unchanged. `make interactive` (hipguide_tools.interactive) starts the action server first.
 
 It also mends one Rasa defect: Ctrl-C at a question with buttons makes questionary return
 None, and ``rasa.cli.utils.payload_from_button_question`` then crashes on ``None.rfind``, which
