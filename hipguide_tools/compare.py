@@ -26,9 +26,9 @@ import time
 from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
+from hipguide.paths import PROJECT_ROOT
 from hipguide_tools.servers import project_environment
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
 COMPARE_DIR = PROJECT_ROOT / "var" / "compare"
 
 # (label, key, higher is better, format)

@@ -24,10 +24,10 @@ from urllib.parse import quote
 import yaml
 
 from hipguide.knowledge.loader import load_knowledge
+from hipguide.paths import PROJECT_ROOT
 from hipguide.reasoning.triage import urgency
 from hipguide_tools.typed_patient import Feel, TypedPatient, count_turn
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
 CASES = PROJECT_ROOT / "tests" / "dialogue" / "cases.yml"
 TARGETS = {"top1": 0.70, "top3": 0.90, "red_flag_sensitivity": 1.0, "over_triage": 0.20,
            "mean_questions": 8.0}

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Sequence, Set, Tuple
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+from hipguide.paths import PROJECT_ROOT
+
 HELDOUT_DIR = PROJECT_ROOT / "tests" / "nlu"
 LAY_DIR = HELDOUT_DIR / "lay"
 BENCHMARKS = PROJECT_ROOT / "docs" / "benchmarks.md"

@@ -16,9 +16,9 @@ import sys
 from pathlib import Path
 from typing import List
 
+from hipguide.paths import PROJECT_ROOT
 from hipguide_tools.servers import Servers, StartupError, project_environment, write_endpoints
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
 RUN_DIR = PROJECT_ROOT / "var" / "interactive"
 
 

@@ -19,10 +19,10 @@ from urllib.parse import quote
 
 import yaml
 
+from hipguide.paths import PROJECT_ROOT
 from hipguide_tools.eval_dialogue import CASES, MAX_TURNS, Patient, _post, activity_ids
 from hipguide_tools.servers import rest_conversation
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
 OUTPUT = PROJECT_ROOT / "tests" / "test_stories.yml"
 
 # Extra scenarios: (id, case to answer from, messages injected before given turns).

@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 from typing import List
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+from hipguide.paths import PROJECT_ROOT
 
 
 def story_files(root: Path = PROJECT_ROOT) -> List[Path]:

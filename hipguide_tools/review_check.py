@@ -21,7 +21,8 @@ from typing import Any, Dict, Iterable, List, Set
 
 import yaml
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+from hipguide.paths import PROJECT_ROOT
+
 ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 PHONE = re.compile(r"(?<![\w/])\+?\d[\d ()-]{6,}\d(?!\w)")

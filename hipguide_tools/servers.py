@@ -20,8 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Dict, List
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-
+from hipguide.paths import PROJECT_ROOT
 
 SERVER_NAMES = ("actions", "rasa")  # the order of Servers.processes
 

@@ -21,7 +21,8 @@ import time
 from pathlib import Path
 from typing import IO, Dict, Iterable, List
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+from hipguide.paths import PROJECT_ROOT
+
 MODELS_DIR = PROJECT_ROOT / "models"
 KEEP_MODELS = 3
 STARTED = re.compile(r"Starting to train component '(\w+)'")

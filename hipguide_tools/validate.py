@@ -21,7 +21,8 @@ from typing import List, Tuple
 
 import yaml
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+from hipguide.paths import PROJECT_ROOT
+
 # Library chatter that says nothing about the data being checked.
 NOISE = re.compile(r"tensorflow|W036|warnings\.warn|DeprecationWarning|declare_namespace|pkg_resources|"
                    r"PEP 420|MovedIn20Warning|DeclarativeMeta|setParseAction|cuda|from jax import|"
