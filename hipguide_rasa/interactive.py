@@ -5,12 +5,15 @@ Rasa 3.6 serves interactive learning with its HTTP API switched on and no token,
 ``host="0.0.0.0"`` (``rasa.core.training.interactive._serve_application``), so anyone on the
 network could read or write the conversations a trainer is teaching. This launcher makes Sanic
 listen on ``HIPGUIDE_HOST`` (127.0.0.1 unless set) and otherwise runs ``rasa interactive``
-unchanged. `make interactive` (hipguide.tools.interactive) starts the action server first.
+unchanged. `make interactive` (hipguide_tools.interactive) starts the action server first.
 
 It also mends one Rasa defect: Ctrl-C at a question with buttons makes questionary return
 None, and ``rasa.cli.utils.payload_from_button_question`` then crashes on ``None.rfind``, which
 ends the session and loses what was taught. Here Ctrl-C there leads to the typing prompt, where
 a second Ctrl-C opens Rasa's stop menu (Continue, Undo, Fork, Start Fresh, Export & Quit).
+
+Both replace Rasa code of the pinned version; on another Rasa the launcher refuses to start
+(:func:`hipguide_rasa.rasa_version.require_pinned_rasa`).
 """
 
 from __future__ import annotations
@@ -19,6 +22,10 @@ import functools
 import os
 import sys
 from typing import Any, Callable, List
+
+from hipguide_rasa.rasa_version import require_pinned_rasa
+
+FEATURE = "rasa interactive on the loopback interface, with Ctrl-C at a button mended (hipguide_rasa.interactive)"
 
 
 def loopback(run: Callable[..., Any]) -> Callable[..., Any]:
@@ -54,6 +61,7 @@ def main(argv: List[str] | None = None) -> None:
     import rasa.cli.utils
     from sanic import Sanic
 
+    require_pinned_rasa(FEATURE)
     if not getattr(Sanic.run, "hipguide_loopback", False):
         Sanic.run = loopback(Sanic.run)  # type: ignore[method-assign]
     if not getattr(rasa.cli.utils.payload_from_button_question, "hipguide_cancel", False):

@@ -21,9 +21,10 @@ graph; each notes a fully confident prediction with the tracker it was made for,
 skips its work only for that very tracker at that very event. Not when the last action was
 rejected (the ensemble then zeroes the rejected action in every prediction, the certain one
 included) and never for a TED that reads text (its end-to-end answer outranks the others).
-Applied explicitly by :func:`hipguide_rasa.patches.apply`; refuses (with a warning) on any
-Rasa version but the pinned one. ``tests/rasa_patches/test_policy_cache.py`` checks the
-cached answer equals TED's own on every step of the test stories.
+Applied explicitly by :func:`hipguide_rasa.adaptations.apply`; refuses (with a warning) on any
+Rasa version but the pinned one (:mod:`hipguide_rasa.rasa_version`).
+``tests/rasa_patches/test_policy_cache.py`` checks the cached answer equals TED's own on every
+step of the test stories.
 """
 
 from __future__ import annotations
@@ -33,7 +34,6 @@ import logging
 from collections import OrderedDict
 from typing import Any, Dict, Tuple
 
-import rasa
 from rasa.core.policies.memoization import MemoizationPolicy
 from rasa.core.policies.policy import PolicyPrediction, SupportedData
 from rasa.core.policies.rule_policy import RulePolicy
@@ -43,11 +43,12 @@ from rasa.shared.core.events import ActionExecuted, ActionExecutionRejected
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import TEXT
 
+from hipguide_rasa.rasa_version import pinned_rasa
 from hipguide_rasa.settings import whole_number
-from hipguide_rasa.tracker_caches import RASA_VERSION
 
 logger = logging.getLogger(__name__)
 
+FEATURE = "the TED prediction cache (hipguide_rasa.policy_cache)"
 DEFAULT_ENTRIES = 20_000
 _original_predict = TEDPolicy.predict_action_probabilities
 _OUTRANKING = (RulePolicy, MemoizationPolicy)
@@ -182,9 +183,7 @@ def _predict(self, tracker: DialogueStateTracker, domain: Domain,  # type: ignor
 def install() -> bool:
     """Cache TED's predictions; False (and Rasa unchanged) on another Rasa version."""
     global _cache
-    if rasa.__version__ != RASA_VERSION:
-        logger.warning("TED prediction cache not installed: written for Rasa %s, this is Rasa %s",
-                       RASA_VERSION, rasa.__version__)
+    if not pinned_rasa(FEATURE, logger):
         return False
     size = cache_size()
     if size != _cache.size:

@@ -20,27 +20,12 @@ import sys
 import time
 from typing import Dict, Sequence
 
-from sqlalchemy import (
-    Column,
-    Float,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
-    create_engine,
-    delete,
-    func,
-    inspect,
-    select,
-    update,
-)
+from sqlalchemy import create_engine, delete, func, inspect, select, update
 from sqlalchemy.engine import Engine
 
+from hipguide_rasa.tracker_store import EVENTS_TABLE as EVENTS
 from hipguide_rasa.tracker_store import tracker_store_url
 
-EVENTS = Table("events", MetaData(), Column("id", Integer, primary_key=True), Column("sender_id", String(255)),
-               Column("type_name", String(255)), Column("timestamp", Float), Column("data", Text))
 SECONDS_PER_DAY = 86400.0
 
 
@@ -65,7 +50,7 @@ def _engine(url: str | None) -> Engine:
 
 
 def _has_events(engine: Engine) -> bool:
-    return inspect(engine).has_table("events")
+    return inspect(engine).has_table(EVENTS.name)
 
 
 def delete_conversation(sender_id: str, url: str | None = None) -> int:

@@ -23,8 +23,9 @@ Results are handed out as copies, because callers edit the lists and states they
 ``tests/rasa_patches/test_tracker_caches.py`` compares each with Rasa's own function after
 every event of every test story, and with reverts, restarts and new sessions mid-way.
 
-Applied explicitly by :func:`hipguide_rasa.patches.apply`; refuses (with a warning, leaving
-Rasa as it is) on any Rasa version but the pinned one, whose internals it was written against.
+Applied explicitly by :func:`hipguide_rasa.adaptations.apply`; refuses (with a warning, leaving
+Rasa as it is) on any Rasa version but the pinned one (:mod:`hipguide_rasa.rasa_version`),
+whose internals it was written against.
 """
 
 from __future__ import annotations
@@ -34,7 +35,6 @@ import logging
 from collections import deque
 from typing import Any, Callable, Dict, List, Set, Tuple, Type
 
-import rasa
 from rasa.shared.core.constants import ACTION_LISTEN_NAME, PREVIOUS_ACTION
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
@@ -49,9 +49,11 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from hipguide_rasa.rasa_version import pinned_rasa
+
 logger = logging.getLogger(__name__)
 
-RASA_VERSION = "3.6.21"  # the version whose internals these caches mirror (constraints.txt pins it)
+FEATURE = "the tracker caches (hipguide_rasa.tracker_caches)"
 
 _original_resolve_by_type: Callable[..., Type[Event] | None] = Event.resolve_by_type
 _original_applied_events = DialogueStateTracker.applied_events
@@ -250,9 +252,7 @@ def _past_states(self: DialogueStateTracker, domain: Domain, omit_unset_slots: b
 
 def install() -> bool:
     """Install the caches; False (and Rasa unchanged) on a Rasa version they were not written for."""
-    if rasa.__version__ != RASA_VERSION:
-        logger.warning("tracker caches not installed: written for Rasa %s, this is Rasa %s",
-                       RASA_VERSION, rasa.__version__)
+    if not pinned_rasa(FEATURE, logger):
         return False
     Event.resolve_by_type = staticmethod(_resolve_by_type)
     DialogueStateTracker.applied_events = _applied_events

@@ -33,10 +33,13 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy import delete, func, select
 from sqlalchemy.engine import make_url
 
+from hipguide.paths import PROJECT_ROOT
 from hipguide_rasa.settings import whole_number
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_TRACKER_DB = PROJECT_ROOT / "var" / "tracker.db"
+# Rasa's ``events`` table, as Rasa itself declares it: the one description HipGuide uses
+# (the privacy commands delete and rename rows of it, the review tool reads it).
+EVENTS_TABLE = SQLTrackerStore.SQLEvent.__table__
 
 
 DEFAULT_KEPT_CONVERSATIONS = 256

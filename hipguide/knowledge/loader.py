@@ -22,8 +22,9 @@ from hipguide.knowledge.schema import (
     SeedClaimSpec,
     TreatmentSpec,
 )
+from hipguide.paths import PROJECT_ROOT
 
-DEFAULT_KNOWLEDGE_DIR = Path(__file__).resolve().parents[2] / "data" / "knowledge"
+DEFAULT_KNOWLEDGE_DIR = PROJECT_ROOT / "data" / "knowledge"
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -1,7 +1,7 @@
 """Red-flag rules straight from the knowledge files, without the condition database.
 
 The Rasa server uses these when the action server or the database cannot be reached, so
-that warning signs are still answered (``hipguide_rasa.patches``)."""
+that warning signs are still answered (``hipguide_rasa.offline_safety_answer``)."""
 
 from __future__ import annotations
 

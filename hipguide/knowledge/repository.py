@@ -7,7 +7,7 @@ frozen views, so nothing lazy-loads after the session is closed.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, List, Sequence, Tuple
+from typing import Dict, List, Tuple
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -43,16 +43,6 @@ class ConditionView:
     treatments: Tuple[TreatmentUseView, ...]
     sources: Tuple[str, ...]
     maps_to: Tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class FindingView:
-    id: str
-    type: str
-    label: str
-    question: str | None
-    why: str | None
-    synonyms: Tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -142,19 +132,6 @@ class KnowledgeRepository:
         ]
 
     # --- findings and treatments ------------------------------------------------------
-    def get_finding(self, finding_id: str) -> FindingView | None:
-        found = self.findings([finding_id])
-        return found[0] if found else None
-
-    def findings(self, ids: Sequence[str] | None = None) -> List[FindingView]:
-        query = select(m.Finding).options(selectinload(m.Finding.synonyms)).order_by(m.Finding.id)
-        if ids is not None:
-            query = query.where(m.Finding.id.in_(list(ids)))
-        return [
-            FindingView(f.id, f.type, f.label, f.question, f.why, tuple(s.text for s in f.synonyms))
-            for f in self._session.execute(query).scalars()
-        ]
-
     def questions(self) -> Dict[str, QuestionView]:
         """Every finding that has a yes/no question, by finding id."""
         rows = self._session.execute(

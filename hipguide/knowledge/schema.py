@@ -45,11 +45,6 @@ class TriageLevel(str, Enum):
     routine = "routine"
     self_care = "self_care"
 
-    @property
-    def urgency(self) -> int:
-        """Higher is more urgent."""
-        return {"emergency": 3, "urgent": 2, "routine": 1, "self_care": 0}[self.value]
-
 
 class FindingType(str, Enum):
     """Entity types that carry findings (``derived`` ones are computed, never said)."""

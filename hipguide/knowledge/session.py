@@ -18,7 +18,8 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+from hipguide.paths import PROJECT_ROOT
+
 DEFAULT_DATABASE_PATH = PROJECT_ROOT / "var" / "hipguide.db"
 
 

@@ -20,8 +20,8 @@ from typing import Any, Dict, List, Sequence
 
 from hipguide.knowledge.loader import DEFAULT_KNOWLEDGE_DIR, KnowledgeError, load_knowledge
 from hipguide.language.vocabulary import Description, SurfaceForm, descriptions, surface_forms
+from hipguide.paths import PROJECT_ROOT
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_OUTPUT = PROJECT_ROOT / "build" / "spacy" / "hipguide_en"
 FINGERPRINT_FILE = "hipguide_fingerprint.txt"
 PIPELINE_VERSION = "7"  # bump when the assembly below changes

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Dict, FrozenSet, List, Mapping, Tuple
+from typing import FrozenSet, List, Mapping, Tuple
 
 from hipguide.reasoning.findings import Findings, FindingState
 
@@ -104,6 +104,3 @@ def likely_conditions(model: RankingModel, ranked: List[RankedCondition]) -> Lis
     chosen = [r for r in ranked if r.probability >= model.likely_threshold][: model.max_likely]
     return chosen or ranked[:1]
 
-
-def probabilities(ranked: List[RankedCondition]) -> Dict[str, float]:
-    return {r.id: r.probability for r in ranked}

@@ -37,12 +37,12 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
+from hipguide.paths import PROJECT_ROOT
 from hipguide_rasa.channels.common import in_own_id_space
 from hipguide_rasa.channels.web_sessions import RateLimits, SessionRegistry
 
 logger = logging.getLogger(__name__)
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 WEB_DIR = PROJECT_ROOT / "web"
 VENDOR_DIR = PROJECT_ROOT / "build" / "web"
 

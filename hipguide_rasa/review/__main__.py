@@ -14,12 +14,12 @@ tracker store is TRACKER_STORE_URL, or var/tracker.db, or --db.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Dict, List, Sequence
 
+from hipguide_rasa.review.dates import moment, until_moment
 from hipguide_rasa.review.export import PROJECT_ROOT, conversation_label, nlu_yaml, shown, story_yaml, write_export
 from hipguide_rasa.review.store import ConversationStore, StoreError
 from hipguide_rasa.review.summary import (
@@ -31,28 +31,6 @@ from hipguide_rasa.review.summary import (
     review,
     turn_changes,
 )
-
-RELATIVE = re.compile(r"^(\d+)([dhm])$")
-
-
-def moment(text: str) -> datetime:
-    """``2026-11-29``, ``2026-11-29T14:30`` (UTC), or ``7d`` / ``12h`` / ``30m`` ago."""
-    match = RELATIVE.match(text.strip())
-    if match:
-        unit = {"d": "days", "h": "hours", "m": "minutes"}[match.group(2)]
-        return datetime.now(timezone.utc) - timedelta(**{unit: int(match.group(1))})
-    try:
-        value = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"'{text}' is not a date: use 2026-11-29, 2026-11-29T14:30 or 7d/12h/30m") from None
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-
-
-def until_moment(text: str) -> datetime:
-    """A bare date as --until means the end of that day."""
-    value = moment(text)
-    return value + timedelta(days=1) - timedelta(microseconds=1) if len(text.strip()) == 10 else value
 
 
 def parser() -> argparse.ArgumentParser:

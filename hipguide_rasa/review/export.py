@@ -12,10 +12,10 @@ from typing import Any, Dict, List, Sequence
 
 import yaml
 
+from hipguide.paths import PROJECT_ROOT
 from hipguide_rasa.review.store import conversation_label
 from hipguide_rasa.review.summary import Review, entity_text
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 REVIEW_DIR = PROJECT_ROOT / "review"
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import NoSuchTableError, OperationalError
 
 from hipguide_rasa.log_redaction import conversation_label
-from hipguide_rasa.tracker_store import tracker_store_url
+from hipguide_rasa.tracker_store import EVENTS_TABLE, tracker_store_url
 
 __all__ = ["ConversationStore", "StoreError", "StoredConversation", "conversation_label"]
 
@@ -42,7 +42,7 @@ class ConversationStore:
                              "(set TRACKER_STORE_URL or --db to the assistant's tracker store)")
         self._engine: Engine = create_engine(self.url)
         try:
-            self._events = Table("events", MetaData(), autoload_with=self._engine)
+            self._events = Table(EVENTS_TABLE.name, MetaData(), autoload_with=self._engine)
         except NoSuchTableError as error:
             raise StoreError(f"{_safe(self.url)} has no 'events' table: "
                              "no conversation was ever stored there") from error

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Tuple
 from urllib.parse import parse_qs, urlsplit
 
-from hipguide_rasa.review.__main__ import moment, until_moment
+from hipguide_rasa.review.dates import moment, until_moment
 from hipguide_rasa.review.export import conversation_label, shown, write_export
 from hipguide_rasa.review.store import ConversationStore
 from hipguide_rasa.review.summary import DEFAULT_LOW_CONFIDENCE, Filters, Review, entity_text, review, turn_changes

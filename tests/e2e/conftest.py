@@ -13,10 +13,10 @@ from typing import Any, Dict, Iterator
 import pytest
 
 from hipguide.knowledge.build import build_database
-from hipguide.tools.platform_api import PlatformAPI
-from hipguide.tools.servers import Servers, free_port
-from hipguide.tools.train import train
 from hipguide_rasa.channels.common import conversation_id
+from hipguide_tools.platform_api import PlatformAPI
+from hipguide_tools.servers import Servers, free_port
+from hipguide_tools.train import train
 
 RETENTION_DAYS = 30  # the test servers purge conversations idle for longer, every 3 s
 MAX_EVENTS = 1500  # stored events per conversation (the longest test conversation has some 300)

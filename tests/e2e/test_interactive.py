@@ -13,8 +13,8 @@ import pexpect
 import pytest
 import yaml
 
-from hipguide.tools.servers import free_port
-from hipguide_rasa.review.check import Checker
+from hipguide_tools.review_check import Checker
+from hipguide_tools.servers import free_port
 from tests.e2e.test_security import listening_addresses
 
 pytestmark = pytest.mark.servers
@@ -37,7 +37,7 @@ def test_interactive_learning_runs_a_turn_and_exports_what_was_taught(tmp_path: 
     rasa_port, action_port = free_port(), free_port()
     tracker = tmp_path / "tracker.db"
     env = {**os.environ, "HIPGUIDE_INTERACTIVE_TRACKER_STORE_URL": f"sqlite:///{tracker}"}
-    child = pexpect.spawn(sys.executable, ["-m", "hipguide.tools.interactive", "--rasa-port", str(rasa_port),
+    child = pexpect.spawn(sys.executable, ["-m", "hipguide_tools.interactive", "--rasa-port", str(rasa_port),
                                            "--action-port", str(action_port), "--run-dir", str(tmp_path)],
                           cwd=str(PROJECT_ROOT), env=env, encoding="utf-8", timeout=300, dimensions=(50, 200))
     child.logfile_read = (tmp_path / "terminal.txt").open("w")

@@ -19,7 +19,7 @@ from typing import Dict, Tuple
 import pytest
 from twilio.request_validator import RequestValidator
 
-from hipguide.tools.platform_api import PLATFORM_SECRETS, Call
+from hipguide_tools.platform_api import PLATFORM_SECRETS, Call
 
 pytestmark = pytest.mark.servers
 

@@ -12,12 +12,12 @@ from typing import Dict, List
 import pytest
 import yaml
 
-from hipguide.tools.replay_stories import replay
-from hipguide.tools.train import train
 from hipguide_rasa.channels.common import conversation_id
 from hipguide_rasa.review.__main__ import main
-from hipguide_rasa.review.check import Checker, plain
 from hipguide_rasa.review.export import conversation_label
+from hipguide_tools.replay_stories import replay
+from hipguide_tools.review_check import Checker, plain
+from hipguide_tools.train import train
 
 pytestmark = pytest.mark.servers
 PROJECT_ROOT = Path(__file__).resolve().parents[2]

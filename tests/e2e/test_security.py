@@ -17,8 +17,8 @@ from typing import Any, Dict, List, Set, Tuple
 
 import pytest
 
-from hipguide.tools.platform_api import PLATFORM_SECRETS
 from hipguide_rasa.channels.common import conversation_id
+from hipguide_tools.platform_api import PLATFORM_SECRETS
 from tests.e2e.test_platforms import messenger_event, telegram_update, twilio_fields, twilio_post
 
 pytestmark = pytest.mark.servers

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from hipguide.tools.replay_stories import replay
-from hipguide.tools.train import train
+from hipguide_tools.replay_stories import replay
+from hipguide_tools.train import train
 
 pytestmark = pytest.mark.servers
 PROJECT_ROOT = Path(__file__).resolve().parents[2]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hipguide.tools.eval_nlu import failures, load_heldout, parse_line, score
+from hipguide_tools.eval_nlu import failures, load_heldout, parse_line, score
 
 pytestmark = pytest.mark.servers  # needs the trained model
 
@@ -36,8 +36,8 @@ def test_parse_line_reads_roles_and_offsets() -> None:
 
 
 def test_the_trained_model_meets_the_nlu_targets() -> None:
-    from hipguide.tools.eval_nlu import evaluate
-    from hipguide.tools.train import train
+    from hipguide_tools.eval_nlu import evaluate
+    from hipguide_tools.train import train
 
     result = evaluate(train())
     assert failures(result) == [], failures(result)
@@ -73,7 +73,7 @@ def test_the_lay_language_sets_are_large_sourced_and_never_trained_on() -> None:
     import yaml
 
     from hipguide.knowledge.loader import load_knowledge
-    from hipguide.tools.eval_nlu import LAY_DIR, load_lay
+    from hipguide_tools.eval_nlu import LAY_DIR, load_lay
 
     sets = load_lay()
     assert len(sets["lay_real_posts"]) >= 300

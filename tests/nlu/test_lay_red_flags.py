@@ -12,14 +12,14 @@ from typing import Any, Dict, List, Tuple
 
 import pytest
 
-from hipguide.tools.eval_nlu import Example, load_lay, predict, raised_red_flags, red_flag_finding_ids, score
+from hipguide_tools.eval_nlu import Example, load_lay, predict, raised_red_flags, red_flag_finding_ids, score
 
 pytestmark = pytest.mark.servers
 
 
 @pytest.fixture(scope="module")
 def parsed() -> List[Tuple[str | None, Example, Dict[str, Any]]]:
-    from hipguide.tools.train import train
+    from hipguide_tools.train import train
 
     rows = load_lay()["lay_red_flags"]
     predictions = asyncio.run(predict(train(), [example.text for _, example in rows]))

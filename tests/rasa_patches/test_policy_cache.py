@@ -26,7 +26,7 @@ pytestmark = pytest.mark.servers
 def agent() -> Any:
     from rasa.core.agent import load_agent
 
-    from hipguide.tools.train import train
+    from hipguide_tools.train import train
 
     return asyncio.run(load_agent(model_path=str(train())))
 

@@ -27,6 +27,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
 
 from hipguide_rasa import tracker_caches
+from hipguide_rasa.rasa_version import PINNED_RASA_VERSION
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -80,7 +81,7 @@ def play(events: List[Event], domain: Domain, every: int = 1) -> DialogueStateTr
 def test_installed_for_the_pinned_rasa() -> None:
     import rasa
 
-    assert rasa.__version__ == tracker_caches.RASA_VERSION
+    assert rasa.__version__ == PINNED_RASA_VERSION
     assert DialogueStateTracker.past_states is tracker_caches._past_states
     assert DialogueStateTracker.applied_events is tracker_caches._applied_events
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from hipguide_rasa.review.check import check, personal_data
+from hipguide_tools.review_check import check, personal_data
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Any, Dict, List
 
-from hipguide_rasa.review.__main__ import moment, transcript
+from hipguide_rasa.review.__main__ import transcript
+from hipguide_rasa.review.dates import moment
 from hipguide_rasa.review.export import conversation_label, nlu_yaml, sessions
 from hipguide_rasa.review.summary import Filters, review
 

@@ -18,9 +18,9 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from hipguide.knowledge.build import build_database
-from hipguide.tools.load import HIPGUIDE_SCRIPT, send
-from hipguide.tools.servers import Servers, free_port
-from hipguide.tools.train import train
+from hipguide_tools.load import HIPGUIDE_SCRIPT, send
+from hipguide_tools.servers import Servers, free_port
+from hipguide_tools.train import train
 
 pytestmark = [pytest.mark.scale, pytest.mark.postgres, pytest.mark.redis]
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from hipguide.tools.bench import BURST, LONG_TURNS, Measurement, combine, table
-from hipguide.tools.load import LONG_SCRIPT, Burst, LoadResult
+from hipguide_tools.bench import BURST, LONG_TURNS, Measurement, combine, table
+from hipguide_tools.load import LONG_SCRIPT, Burst, LoadResult
 
 
 def _measurement(turns: dict | None = None) -> Measurement:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hipguide.tools.compare import differences, report, verdict
+from hipguide_tools.compare import differences, report, verdict
 
 BEFORE = {"intent_accuracy": 0.95, "intent_macro_f1": 0.94, "negation_role_accuracy": 1.0, "red_flags_lost": 0,
           "top1": 0.95, "top3": 1.0, "triage_accuracy": 0.975, "red_flag_sensitivity": 1.0, "over_triage": 0.0,

@@ -6,7 +6,7 @@ import io
 import json
 from pathlib import Path
 
-from hipguide.tools.train import Progress, changes, file_hashes, manifest_path, previous_manifest, what_retrains
+from hipguide_tools.train import Progress, changes, file_hashes, manifest_path, previous_manifest, what_retrains
 
 
 def test_changes_lists_added_removed_and_changed_files() -> None:

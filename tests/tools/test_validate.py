@@ -6,8 +6,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from hipguide.tools.servers import project_environment
-from hipguide.tools.validate import max_history, steps
+from hipguide_tools.servers import project_environment
+from hipguide_tools.validate import max_history, steps
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 CONFLICT = """version: "3.1"

@@ -41,9 +41,9 @@ SCORED_TYPES = {"symptom", "body_location", "activity", "event", "risk_factor"}
 # finding entities, which include side); only SCORED_TYPES are scored.
 CONTEXT_TYPES = SCORED_TYPES | {"side", "onset"}
 
-# ---- parsing: the evaluation's own reader (hipguide.tools.eval_nlu imports Rasa only
+# ---- parsing: the evaluation's own reader (hipguide_tools.eval_nlu imports Rasa only
 # inside its functions, so it loads in the study's venv) ----
-from hipguide.tools.eval_nlu import GoldEntity, parse_line  # noqa: E402
+from hipguide_tools.eval_nlu import GoldEntity, parse_line  # noqa: E402
 
 
 @dataclass

@@ -10,8 +10,8 @@ import signal
 import sys
 import time
 
-from hipguide.tools.servers import Servers, StartupError
-from hipguide.tools.train import model_path
+from hipguide_tools.servers import Servers, StartupError
+from hipguide_tools.train import model_path
 
 
 def main(argv: list | None = None) -> int:

@@ -16,9 +16,9 @@ import sys
 from pathlib import Path
 from typing import List
 
-from hipguide.tools.servers import Servers, StartupError, project_environment, write_endpoints
+from hipguide.paths import PROJECT_ROOT
+from hipguide_tools.servers import Servers, StartupError, project_environment, write_endpoints
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 RUN_DIR = PROJECT_ROOT / "var" / "interactive"
 
 
@@ -38,7 +38,7 @@ def _stop(_signum: int, _frame: object) -> None:
 
 
 def main(argv: List[str] | None = None) -> int:
-    from hipguide.tools.train import train
+    from hipguide_tools.train import train
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rasa-port", type=int, default=5005)

@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 from typing import List
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+from hipguide.paths import PROJECT_ROOT
 
 
 def story_files(root: Path = PROJECT_ROOT) -> List[Path]:
@@ -27,7 +27,7 @@ def story_files(root: Path = PROJECT_ROOT) -> List[Path]:
 def replay(model: Path, out: Path, root: Path = PROJECT_ROOT,
            files: List[Path] | None = None) -> subprocess.CompletedProcess:
     """``rasa test core`` on all story files (or ``files``) together, copied into one folder."""
-    from hipguide.tools.servers import project_environment, rasa_executable
+    from hipguide_tools.servers import project_environment, rasa_executable
 
     with tempfile.TemporaryDirectory() as folder:
         for index, path in enumerate(files or story_files(root)):
@@ -44,14 +44,14 @@ def summary(output: str) -> List[str]:
     """Rasa's own evaluation lines: stories and actions predicted correctly."""
     wanted = re.compile(r"(Evaluation Results on (CONVERSATION|END-TO-END|ACTION) level|Correct:|F1-Score)",
                         re.IGNORECASE)
-    from hipguide.tools.validate import ANSI
+    from hipguide_tools.validate import ANSI
 
     return [ANSI.sub("", line.split(" - ", 1)[-1]).strip()
             for line in output.splitlines() if wanted.search(line)]
 
 
 def main(argv: List[str] | None = None) -> int:
-    from hipguide.tools.train import train
+    from hipguide_tools.train import train
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "results")

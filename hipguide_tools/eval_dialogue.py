@@ -24,10 +24,10 @@ from urllib.parse import quote
 import yaml
 
 from hipguide.knowledge.loader import load_knowledge
+from hipguide.paths import PROJECT_ROOT
 from hipguide.reasoning.triage import urgency
-from hipguide.tools.typed_patient import Feel, TypedPatient, count_turn
+from hipguide_tools.typed_patient import Feel, TypedPatient, count_turn
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 CASES = PROJECT_ROOT / "tests" / "dialogue" / "cases.yml"
 TARGETS = {"top1": 0.70, "top3": 0.90, "red_flag_sensitivity": 1.0, "over_triage": 0.20,
            "mean_questions": 8.0}
@@ -120,7 +120,7 @@ class SMS:
     assistant sent to the (loopback) Twilio API: numbered options, no buttons."""
 
     def __init__(self, base: str, platforms: Any) -> None:
-        from hipguide.tools.platform_api import PLATFORM_SECRETS
+        from hipguide_tools.platform_api import PLATFORM_SECRETS
 
         self.url = f"{base}/webhooks/twilio/webhook"
         self.platforms = platforms
@@ -258,9 +258,9 @@ def render(summary: Dict[str, float], results: List[CaseResult]) -> str:
 
 
 def main(argv: list | None = None) -> int:
-    from hipguide.tools.eval_nlu import record
-    from hipguide.tools.servers import Servers, free_port
-    from hipguide.tools.train import train
+    from hipguide_tools.eval_nlu import record
+    from hipguide_tools.servers import Servers, free_port
+    from hipguide_tools.train import train
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show", default=None, help="print the transcript of this case id")
@@ -277,7 +277,7 @@ def main(argv: list | None = None) -> int:
     token = secrets.token_urlsafe(16)
     if args.sms and args.typed is None:
         args.typed = 2026
-    from hipguide.tools.platform_api import PlatformAPI
+    from hipguide_tools.platform_api import PlatformAPI
 
     platforms = PlatformAPI().start() if args.sms else None
     with tempfile.TemporaryDirectory() as tmp:

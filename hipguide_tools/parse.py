@@ -39,7 +39,7 @@ async def parse_all(texts: List[str]) -> List[Dict[str, Any]]:
     from rasa.core.agent import Agent
     from rasa.utils.log_utils import configure_structlog
 
-    from hipguide.tools.train import model_path
+    from hipguide_tools.train import model_path
 
     configure_structlog(logging.ERROR)  # Rasa logs message text at DEBUG
     model = model_path()
@@ -53,7 +53,7 @@ def main(argv: List[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("texts", nargs="+", help="one or more messages")
     args = parser.parse_args(argv)
-    from hipguide.tools.quiet import quiet
+    from hipguide_tools.quiet import quiet
 
     try:
         with quiet():

@@ -20,8 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Dict, List
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-
+from hipguide.paths import PROJECT_ROOT
 
 SERVER_NAMES = ("actions", "rasa")  # the order of Servers.processes
 
@@ -232,7 +231,7 @@ class Servers:
 
     def send(self, sender: str, message: str, timeout: float = 60.0) -> List[dict]:
         """One user message through the REST channel; returns the bot's replies."""
-        from hipguide.tools.load import send
+        from hipguide_tools.load import send
 
         return send(self.rest_url, sender, message, timeout)
 

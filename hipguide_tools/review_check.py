@@ -1,4 +1,4 @@
-"""``python -m hipguide_rasa.review.check``: check test stories and reviewed NLU examples.
+"""``python -m hipguide_tools.review_check``: check test stories and reviewed NLU examples.
 
 Run by `make validate`. Every problem names the file, the story or example, and what to do;
 nothing is changed. Checked:
@@ -21,7 +21,8 @@ from typing import Any, Dict, Iterable, List, Set
 
 import yaml
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+from hipguide.paths import PROJECT_ROOT
+
 ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 PHONE = re.compile(r"(?<![\w/])\+?\d[\d ()-]{6,}\d(?!\w)")
@@ -192,7 +193,7 @@ class Checker:
         return labels
 
     def _heldout(self) -> Set[str]:
-        from hipguide.tools.eval_nlu import load_heldout
+        from hipguide_tools.eval_nlu import load_heldout
 
         return {plain(example.text) for example in load_heldout(self.root / "tests" / "nlu")}
 

@@ -26,9 +26,9 @@ import time
 from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
-from hipguide.tools.servers import project_environment
+from hipguide.paths import PROJECT_ROOT
+from hipguide_tools.servers import project_environment
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 COMPARE_DIR = PROJECT_ROOT / "var" / "compare"
 
 # (label, key, higher is better, format)
@@ -80,7 +80,7 @@ def prepare_base(folder: Path, log: Path) -> Path:
     python = sys.executable
     step("before: condition database", [python, "-m", "hipguide.knowledge.build"], folder, folder, log)
     step("before: spaCy pipeline", [python, "-m", "hipguide.language.build_spacy"], folder, folder, log)
-    model_name = Path(subprocess.run([python, "-m", "hipguide.tools.train", "--print-path"], cwd=folder,
+    model_name = Path(subprocess.run([python, "-m", "hipguide_tools.train", "--print-path"], cwd=folder,
                                      env=project_environment(folder), check=True, capture_output=True,
                                      text=True).stdout.strip()).name
     shared = PROJECT_ROOT / "models" / model_name
@@ -91,7 +91,7 @@ def prepare_base(folder: Path, log: Path) -> Path:
         shutil.copy(shared, target)
     else:
         os.environ.setdefault("RASA_CACHE_DIRECTORY", str(PROJECT_ROOT / ".rasa" / "cache"))
-        step("before: training (only what differs from the cache)", [python, "-m", "hipguide.tools.train"],
+        step("before: training (only what differs from the cache)", [python, "-m", "hipguide_tools.train"],
              folder, folder, log)
         shutil.copy(target, shared)  # the next comparison against this revision reuses it
     return target
@@ -109,12 +109,12 @@ def measure(label: str, model: Path, cwd: Path, project: Path | None, out: Path,
     """Run the current evaluation code on ``model`` (servers from ``project`` when given)."""
     nlu_json, dialogue_json = out / f"{label}-nlu.json", out / f"{label}-dialogue.json"
     step(f"{label}: NLU on the held-out messages",
-         [*current_code("hipguide.tools.eval_nlu"), "--model", str(model), "--no-record", "--json", str(nlu_json)],
+         [*current_code("hipguide_tools.eval_nlu"), "--model", str(model), "--no-record", "--json", str(nlu_json)],
          cwd, PROJECT_ROOT, log, ok=(0, 1))
     result: Dict[str, Any] = json.loads(nlu_json.read_text())
     result["red_flags_lost"] = len(result.get("red_flag_findings_lost_to_negation") or [])
     if dialogue:
-        command = [*current_code("hipguide.tools.eval_dialogue"), "--model", str(model), "--no-record",
+        command = [*current_code("hipguide_tools.eval_dialogue"), "--model", str(model), "--no-record",
                    "--json", str(dialogue_json)]
         if project is not None:
             command += ["--project-dir", str(project)]
@@ -179,7 +179,7 @@ def report(base: str, before: Dict[str, Any], after: Dict[str, Any]) -> Tuple[st
 
 
 def main(argv: List[str] | None = None) -> int:
-    from hipguide.tools.train import train
+    from hipguide_tools.train import train
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", default="HEAD", help="git revision to compare against (default HEAD)")

@@ -1,4 +1,4 @@
-"""``hipguide-review`` / ``python -m hipguide.tools.review``: the trainers' review tool.
+"""``hipguide-review`` / ``python -m hipguide_tools.review``: the trainers' review tool.
 
 A thin launcher for :mod:`hipguide_rasa.review` that keeps library warnings off the screen.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from typing import Sequence
 
-from hipguide.tools.quiet import quiet
+from hipguide_tools.quiet import quiet
 
 
 def main(argv: Sequence[str] | None = None) -> int:

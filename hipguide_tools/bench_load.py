@@ -12,9 +12,9 @@ import tempfile
 from pathlib import Path
 from typing import Sequence
 
-from hipguide.tools.load import HIPGUIDE_SCRIPT, drive, peak_rss_mb
-from hipguide.tools.servers import Servers, free_port
-from hipguide.tools.train import train
+from hipguide_tools.load import HIPGUIDE_SCRIPT, drive, peak_rss_mb
+from hipguide_tools.servers import Servers, free_port
+from hipguide_tools.train import train
 
 
 def main(argv: Sequence[str] | None = None) -> int:

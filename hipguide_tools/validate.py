@@ -5,7 +5,7 @@
 3. ``rasa data validate --fail-on-warnings``: domain, NLU data, and the story structure
    (no two stories or rules that predict different actions after the same history, with the
    dialogue policies' max_history);
-4. test stories and review files (hipguide_rasa.review.check).
+4. test stories and review files (hipguide_tools.review_check).
 
 Every step runs even when an earlier one fails, so one run lists every problem.
 """
@@ -21,7 +21,8 @@ from typing import List, Tuple
 
 import yaml
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+from hipguide.paths import PROJECT_ROOT
+
 # Library chatter that says nothing about the data being checked.
 NOISE = re.compile(r"tensorflow|W036|warnings\.warn|DeprecationWarning|declare_namespace|pkg_resources|"
                    r"PEP 420|MovedIn20Warning|DeclarativeMeta|setParseAction|cuda|from jax import|"
@@ -37,7 +38,7 @@ def max_history(config: Path = PROJECT_ROOT / "config.yml") -> int:
 
 
 def steps() -> List[Tuple[str, List[str]]]:
-    from hipguide.tools.servers import rasa_executable
+    from hipguide_tools.servers import rasa_executable
 
     python = sys.executable
     return [
@@ -45,12 +46,12 @@ def steps() -> List[Tuple[str, List[str]]]:
         ("generated NLU files are fresh", [python, "-m", "hipguide.language.generate", "--check"]),
         ("Rasa data, domain and story structure",
          [rasa_executable(), "data", "validate", "--fail-on-warnings", "--max-history", str(max_history())]),
-        ("test stories and review files", [python, "-m", "hipguide_rasa.review.check"]),
+        ("test stories and review files", [python, "-m", "hipguide_tools.review_check"]),
     ]
 
 
 def main(argv: List[str] | None = None) -> int:
-    from hipguide.tools.servers import project_environment
+    from hipguide_tools.servers import project_environment
 
     env = project_environment()
     results = []

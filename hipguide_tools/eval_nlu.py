@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Sequence, Set, Tuple
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+from hipguide.paths import PROJECT_ROOT
+
 HELDOUT_DIR = PROJECT_ROOT / "tests" / "nlu"
 LAY_DIR = HELDOUT_DIR / "lay"
 BENCHMARKS = PROJECT_ROOT / "docs" / "benchmarks.md"
@@ -351,7 +352,7 @@ def evaluate(model: Path) -> Dict[str, Any]:
 
 
 def main(argv: list | None = None) -> int:
-    from hipguide.tools.train import model_path
+    from hipguide_tools.train import model_path
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, default=None)

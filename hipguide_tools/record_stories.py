@@ -1,4 +1,4 @@
-"""``python -m hipguide.tools.record_stories``: record test stories from real conversations.
+"""``python -m hipguide_tools.record_stories``: record test stories from real conversations.
 
 Drives the dialogue cases (tests/dialogue/cases.yml) and a set of side-question scenarios
 through the running servers with the simulated patient, then exports each conversation
@@ -19,10 +19,10 @@ from urllib.parse import quote
 
 import yaml
 
-from hipguide.tools.eval_dialogue import CASES, MAX_TURNS, Patient, _post, activity_ids
-from hipguide.tools.servers import rest_conversation
+from hipguide.paths import PROJECT_ROOT
+from hipguide_tools.eval_dialogue import CASES, MAX_TURNS, Patient, _post, activity_ids
+from hipguide_tools.servers import rest_conversation
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 OUTPUT = PROJECT_ROOT / "tests" / "test_stories.yml"
 
 # Extra scenarios: (id, case to answer from, messages injected before given turns).
@@ -73,8 +73,8 @@ def converse(base: str, case: Dict[str, Any], questions: Dict[str, Any],
 def main(argv: list | None = None) -> int:
     from hipguide.knowledge.repository import KnowledgeRepository
     from hipguide.knowledge.session import session_scope
-    from hipguide.tools.servers import Servers, free_port
-    from hipguide.tools.train import train
+    from hipguide_tools.servers import Servers, free_port
+    from hipguide_tools.train import train
 
     cases = {c["id"]: c for c in yaml.safe_load(CASES.read_text())["cases"]}
     with session_scope() as session:
@@ -102,7 +102,7 @@ def main(argv: list | None = None) -> int:
             story["story"] = name
             combined.append(story)
     header = ("# Test conversations recorded from the running assistant by\n"
-              "# `python -m hipguide.tools.record_stories`, reviewed, and replayed by\n"
+              "# `python -m hipguide_tools.record_stories`, reviewed, and replayed by\n"
               "# `rasa test --fail-on-prediction-errors` in `make test`.\n")
     OUTPUT.write_text(header + yaml.safe_dump({"version": "3.1", "stories": combined},
                                               sort_keys=False, allow_unicode=True, width=100))

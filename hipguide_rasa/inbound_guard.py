@@ -10,6 +10,10 @@
   250 turns). Past that its earlier sessions are deleted; if the current session alone is
   too long, the person gets ``utter_conversation_full`` (which still says when to call the
   emergency number) until the session expires and a new one starts.
+
+Applied by :func:`hipguide_rasa.adaptations.apply`; on a Rasa version other than the pinned
+one it refuses with :class:`hipguide_rasa.rasa_version.UnpinnedRasaError`: these guards must
+not silently go missing.
 """
 
 from __future__ import annotations
@@ -21,8 +25,11 @@ from functools import lru_cache
 from typing import Any
 
 from hipguide.language.payloads import PayloadRules, vet
+from hipguide_rasa.rasa_version import require_pinned_rasa
 
 logger = logging.getLogger(__name__)
+
+FEATURE = "the guard on every message: payloads, English only, conversation length (hipguide_rasa.inbound_guard)"
 
 ENGLISH_ONLY_RESPONSE = "utter_english_only"
 FULL_RESPONSE = "utter_conversation_full"
@@ -71,26 +78,34 @@ def conversation_full(agent: Any, sender_id: str) -> bool:
     return not (expiry_minutes and time.time() - last > expiry_minutes * 60)  # a new session may start
 
 
+async def answered_here(agent: Any, message: Any) -> bool:
+    """Vet ``message.text`` in place; True when the message was answered here (not in English,
+    or its conversation is full) and Rasa must not interpret it. ``agent.domain`` is set."""
+    from hipguide.language.detect import looks_english
+
+    message.text = vet(message.text or "", payload_rules(agent.domain))
+    if not looks_english(message.text):
+        await _say(agent, message, ENGLISH_ONLY_RESPONSE)
+        logger.info("a message not in English was answered with the English-only notice")
+        return True
+    if conversation_full(agent, message.sender_id):
+        await _say(agent, message, FULL_RESPONSE)
+        logger.warning("a conversation reached %d stored events: message not kept", max_events())
+        return True
+    return False
+
+
 def install() -> None:
+    """Wrap ``Agent.handle_message``; raises ``UnpinnedRasaError`` (Rasa unchanged) on another Rasa."""
     from rasa.core.agent import Agent
 
+    require_pinned_rasa(FEATURE)
     original = Agent.handle_message
     if getattr(original, "_hipguide_inbound", False):
         return
 
     async def handle_message(self: Agent, message: Any) -> Any:
-        from hipguide.language.detect import looks_english
-
-        if self.domain is None:
-            return await original(self, message)
-        message.text = vet(message.text or "", payload_rules(self.domain))
-        if not looks_english(message.text):
-            await _say(self, message, ENGLISH_ONLY_RESPONSE)
-            logger.info("a message not in English was answered with the English-only notice")
-            return None
-        if conversation_full(self, message.sender_id):
-            await _say(self, message, FULL_RESPONSE)
-            logger.warning("a conversation reached %d stored events: message not kept", max_events())
+        if self.domain is not None and await answered_here(self, message):
             return None
         return await original(self, message)
 

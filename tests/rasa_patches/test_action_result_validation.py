@@ -1,4 +1,4 @@
-"""The action-result validation patch keeps Rasa's behaviour and is much cheaper."""
+"""The faster action-result validation keeps Rasa's verdicts and is much cheaper."""
 
 from __future__ import annotations
 
@@ -6,16 +6,16 @@ import jsonschema
 import pytest
 from rasa.core.actions.action import RemoteAction
 
-import hipguide_rasa  # noqa: F401  (applies the patches)
-from hipguide_rasa import patches
+import hipguide_rasa  # noqa: F401  (applies HipGuide's Rasa adaptations)
+from hipguide_rasa import action_result_validation as validation
 
 GOOD = {"events": [{"event": "slot", "name": "side", "value": "left"}],
         "responses": [{"response": "utter_ask_side"}, {"text": "hello", "buttons": []}]}
 BAD = [{"events": "not a list"}, {"events": [{"no_event_key": 1}]}, {"responses": "not a list"}]
 
 
-def test_the_patch_is_applied_on_import() -> None:
-    assert RemoteAction._validate_action_result is patches._validate_action_result
+def test_applied_on_import() -> None:
+    assert RemoteAction._validate_action_result is validation._validate_action_result
 
 
 def test_a_valid_response_passes() -> None:
@@ -69,7 +69,7 @@ def test_the_per_event_shortcut_gives_the_full_schemas_verdict() -> None:
     checked = valid = 0
     for response in _variants():
         full = jsonschema.Draft202012Validator(schema).is_valid(response) if isinstance(response, dict) else False
-        assert patches._certainly_valid(response) == full, response
+        assert validation._certainly_valid(response) == full, response
         checked += 1
         valid += full
     assert checked > 300 and 30 < valid < checked  # both verdicts are exercised

@@ -27,7 +27,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Dict, List, Sequence, Tuple
 
-from hipguide.tools.load import (
+from hipguide_tools.load import (
     BASELINE_SCRIPT,
     HIPGUIDE_SCRIPT,
     LONG_SCRIPT,
@@ -38,7 +38,7 @@ from hipguide.tools.load import (
     peak_rss_mb,
     turn_latencies,
 )
-from hipguide.tools.servers import PROJECT_ROOT, Servers, free_port, rasa_executable, rest_conversation
+from hipguide_tools.servers import PROJECT_ROOT, Servers, free_port, rasa_executable, rest_conversation
 
 BENCHMARKS_MD = PROJECT_ROOT / "docs" / "benchmarks.md"
 SECTION = "## Latency, throughput, memory and training time"

@@ -1,4 +1,4 @@
-"""``python -m hipguide.tools.train`` (``make train``): train only what changed, and say so.
+"""``python -m hipguide_tools.train`` (``make train``): train only what changed, and say so.
 
 The model is named by a fingerprint of everything training reads (config, domain, the
 training data and the Rasa version). If ``models/hipguide-<fingerprint>.tar.gz`` exists,
@@ -21,7 +21,8 @@ import time
 from pathlib import Path
 from typing import IO, Dict, Iterable, List
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+from hipguide.paths import PROJECT_ROOT
+
 MODELS_DIR = PROJECT_ROOT / "models"
 KEEP_MODELS = 3
 STARTED = re.compile(r"Starting to train component '(\w+)'")
@@ -125,7 +126,7 @@ class Progress:
 
 
 def run_rasa_train(target: Path, root: Path, log_path: Path) -> Progress:
-    from hipguide.tools.servers import project_environment, rasa_executable
+    from hipguide_tools.servers import project_environment, rasa_executable
 
     log_path.parent.mkdir(parents=True, exist_ok=True)
     progress = Progress()
