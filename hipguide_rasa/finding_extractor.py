@@ -7,6 +7,8 @@ with a role; ages and durations are found by :mod:`hipguide.reasoning.findings`.
 
 from __future__ import annotations
 
+import re
+
 from typing import Any, Dict, List, Tuple
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -22,7 +24,7 @@ from spacy.tokens import Doc
 
 from hipguide.language.build_spacy import DESCRIBED_KEY, PLACES_KEY, SIDE_WORDS, SPANS_KEY
 from hipguide.language.fuzzy import Speller
-from hipguide.language.negation import Mention, role_for
+from hipguide.language.negation import Assertion, Mention, role_for
 from hipguide.language.senses import not_a_finding, treatment_rather_than_finding
 from hipguide.reasoning.findings import find_age, find_duration, find_severity
 
@@ -67,6 +69,9 @@ class FindingEntityExtractor(GraphComponent, EntityExtractorMixin):
         lowered = text.lower()
         if len(lowered) != len(text):  # keep character offsets valid
             lowered = text
+        # "sore hip-flexors", "my sit-bone": a hyphen between letters reads as a space (the
+        # same length, so offsets stay valid)
+        lowered = _LETTER_HYPHEN.sub(" ", lowered)
         typed = parsed if parsed is not None and parsed.text == lowered else model.model(lowered)
         doc = self._spelled(typed, model)  # the same tokens, single typos corrected
         tokens = [t.text for t in doc]
@@ -85,7 +90,8 @@ class FindingEntityExtractor(GraphComponent, EntityExtractorMixin):
         # affirmed ("no lump in my groin" denies the lump, not the groin)
         for place in _places_inside(chosen, list(doc.spans.get(PLACES_KEY, [])), tokens):
             container = next(s for s in chosen if s.start <= place.start and place.end <= s.end)
-            if roles[(container.start, container.end)] is None:
+            # (unsure of a "groin strain", not of the groin)
+            if roles[(container.start, container.end)] in (None, Assertion.uncertain.value):
                 entities.append(_entity(typed, place.start, place.end, "body_location", place.id_, None))
         for place, token in _sides_inside(chosen):  # "the front of my right hip"
             entities.append(_entity(typed, token.i, token.i + 1, "side", SIDE_WORDS[token.lower_],
@@ -149,7 +155,10 @@ class FindingEntityExtractor(GraphComponent, EntityExtractorMixin):
             clashing = [f for f in findings if _overlaps(f, span)]
             if not clashing or span.label_ == preferred or (
                     span.label_ == "treatment" and tokens is not None
-                    and treatment_rather_than_finding(tokens, span.start, span.end, span.id_)):
+                    and treatment_rather_than_finding(tokens, span.start, span.end, span.id_)) or (
+                    # "my groin strain": the condition; the place inside it is added back
+                    span.label_ == "condition" and all(f.label_ in _PLACE_LABELS and span.start <= f.start
+                                                       and f.end <= span.end for f in clashing)):
                 result.append(span)
                 findings = [f for f in findings if f not in clashing]
         return sorted([*findings, *result], key=lambda s: s.start)
@@ -201,6 +210,10 @@ def _entity(typed: Any, start: int, end: int, label: str, value: Any, role: str 
     if role is not None:
         entity["role"] = role
     return entity
+
+
+_PLACE_LABELS = {"body_location", "side"}
+_LETTER_HYPHEN = re.compile(r"(?<=[a-z])-(?=[a-z])")
 
 
 def _overlaps(a: Any, b: Any) -> bool:

@@ -80,7 +80,8 @@ def prepare_base(folder: Path, log: Path) -> Path:
     python = sys.executable
     step("before: condition database", [python, "-m", "hipguide.knowledge.build"], folder, folder, log)
     step("before: spaCy pipeline", [python, "-m", "hipguide.language.build_spacy"], folder, folder, log)
-    model_name = Path(subprocess.run([python, "-m", "hipguide_tools.train", "--print-path"], cwd=folder,
+    train = _tools_of(folder, "train")
+    model_name = Path(subprocess.run([python, "-m", train, "--print-path"], cwd=folder,
                                      env=project_environment(folder), check=True, capture_output=True,
                                      text=True).stdout.strip()).name
     shared = PROJECT_ROOT / "models" / model_name
@@ -91,10 +92,18 @@ def prepare_base(folder: Path, log: Path) -> Path:
         shutil.copy(shared, target)
     else:
         os.environ.setdefault("RASA_CACHE_DIRECTORY", str(PROJECT_ROOT / ".rasa" / "cache"))
-        step("before: training (only what differs from the cache)", [python, "-m", "hipguide_tools.train"],
+        step("before: training (only what differs from the cache)", [python, "-m", train],
              folder, folder, log)
         shutil.copy(target, shared)  # the next comparison against this revision reuses it
     return target
+
+
+def _tools_of(folder: Path, module: str) -> str:
+    """The before-project's own tool module: ``hipguide_tools.<module>``, or where it was
+    before the tools moved out of the product (``hipguide.tools.<module>``). Without this,
+    ``-m hipguide_tools.train`` in an older project falls through to the installed (current)
+    package and reads the current project's data."""
+    return f"hipguide_tools.{module}" if (folder / "hipguide_tools").is_dir() else f"hipguide.tools.{module}"
 
 
 def current_code(module: str) -> List[str]:

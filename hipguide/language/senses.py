@@ -54,6 +54,9 @@ _STEPS_NOT_STAIRS = {"next", "first", "baby", "few", "small", "little", "initial
 _RUN = {"run", "runs", "ran", "running"}
 _HANDS = {"hand", "hands", "finger", "fingers", "thumb", "thumbs", "fingertips"}
 _SPRINT_EVENTS = {"triathlon", "triathlons", "tri", "tris", "distance", "duathlon"}
+_RIGHT_AS_DIRECTLY = {"on", "at", "in", "there", "here", "next", "by", "above", "below", "under", "where",
+                      "away", "now", "into", "through", "behind", "between", "around", "over", "inside",
+                      "along", "across", "beside", "underneath", "where's"}
 _OWNERS = {"my", "his", "her", "their", "your", "our"}
 # "you need to lose weight", "Lose weight.": advice or a wish, not weight lost without trying
 _NOT_LOST = {"", "to", "should", "must", "need", "needs", "could", "would", "can", "cant", "n't", "nt",
@@ -91,7 +94,7 @@ def not_a_finding(tokens: Sequence[str], start: int, end: int) -> bool:
         return before in _BEFORE_BACK or after in _AFTER_BACK
     if words == ["knee"] and before == "a" and after in ("to", "in", "into", "on", "from"):
         return True  # "took a knee to the hip" in a tackle: the other player's knee
-    if words == ["ball"]:  # "a blood ball", "kicked the ball"; "my left ball" is a testicle
+    if words in (["ball"], ["balls"]):  # "a blood ball", "kicked the ball"; "my left ball" is a testicle
         return before not in _WHOSE_BALL
     if words in (["knees"], ["knee"]) and tokens[max(start - 2, 0):start] and \
             [t.lower() for t in tokens[max(start - 2, 0):start]] == ["hands", "and"]:
@@ -100,6 +103,8 @@ def not_a_finding(tokens: Sequence[str], start: int, end: int) -> bool:
         return True  # "it kicked in at 6 km"
     if words in (["running"], ["runs"], ["ran"]) and after in _ALONG and before in _PAIN_WORDS:
         return True
+    if words == ["right"] and after in _RIGHT_AS_DIRECTLY and before not in _DETERMINERS | {"on", "to", "at"}:
+        return True  # "right on the sit bone", "right above the bone": directly, not the side
     if words == ["heavy"] and before in _HEAVY_FEELS:
         return True  # "both legs feel heavy" is a sensation, not being overweight
     return tuple(words) in _OTHER_WORDS

@@ -282,3 +282,27 @@ def test_the_extractor_reuses_spacynlps_doc_and_finds_the_same(spacy_model, text
     fresh = extractor.extract(text, spacy_model)
     found = [{k: v for k, v in e.items() if k != "extractor"} for e in message.get("entities")]
     assert found == fresh
+
+
+@pytest.mark.parametrize("text,expected,absent", [
+    # a strain the person names: the condition, and the place inside it
+    ("I think I have a groin strain", {("condition", "adductor_strain", "uncertain"), ("body_location", "groin", None)},
+     set()),
+    # stretches done for the pain are the treatment; stretches that hurt are the finding
+    ("I have done PT stretches for 10 weeks", {("treatment", "stretching", None)},
+     {("activity", "stretching", None)}),
+    ("stretching doesn't help", {("treatment", "stretching", None)}, {("activity", "stretching", None)}),
+    ("yoga stretches make it worse", {("activity", "stretching", None)}, {("treatment", "stretching", None)}),
+    # "walking up stairs" is the stairs, not walking as well
+    ("it was painful walking up stairs", {("activity", "stairs", None)}, {("activity", "walking", None)}),
+    # hyphens between letters, and "right" meaning directly
+    ("a pair of sore hip-flexors", {("body_location", "front_of_hip", None)}, set()),
+    ("a pain right on the butt bone", {("body_location", "sit_bone", None)}, {("side", "right", None)}),
+    ("pain on the right in my groin", {("side", "right", None), ("body_location", "groin", None)}, set()),
+    ("I'm talking need-a-walker-with-tennis-balls achy", set(), {("body_location", "testicle", None)}),
+])
+def test_words_in_the_sense_people_use_them(extract, text: str, expected: Set,  # type: ignore[no-untyped-def]
+                                            absent: Set) -> None:
+    found = extract(text)
+    assert expected <= found, f"missing {expected - found}; got {found}"
+    assert not absent & found, f"read wrongly: {absent & found}"

@@ -45,3 +45,13 @@ def test_differences_name_the_messages_and_cases_that_changed() -> None:
         "  patient case now wrong: itbs",
     ]
     assert differences(BEFORE, BEFORE) == []
+
+
+def test_an_older_project_is_trained_with_its_own_tools(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A before-project from before the tools left the product package must not reach the
+    installed hipguide_tools (it would read the current project's data and reuse its model)."""
+    from hipguide_tools.compare import _tools_of
+
+    assert _tools_of(tmp_path, "train") == "hipguide.tools.train"
+    (tmp_path / "hipguide_tools").mkdir()
+    assert _tools_of(tmp_path, "train") == "hipguide_tools.train"
