@@ -7,7 +7,7 @@ from typing import Any, Dict, List
 
 import pytest
 
-from actions import knowledge
+from actions import knowledge_cache
 from actions.slot_extraction import ValidateSlotMappings
 from hipguide.reasoning.triage import urgency
 from tests.actions.trackers import (
@@ -35,7 +35,7 @@ async def extract(*args: Any, **kwargs: Any) -> tuple[Dict[str, Any], List[Messa
 
 
 def announced(messages: List[Message], flag: str) -> bool:
-    advice = knowledge.reasoning_data().advice[flag]
+    advice = knowledge_cache.reasoning_data().advice[flag]
     return any(m["response"] == "utter_red_flag" and advice in render(m) for m in messages)
 
 
