@@ -27,6 +27,8 @@ SLOT_EXPLANATIONS = {
 
 
 def _entity(tracker: Tracker, name: str) -> str | None:
+    # Not rasa-sdk's get_latest_entity_values: that keeps only mentions without a role, and a
+    # negated or uncertain treatment or condition ("not ibuprofen?") is still the one asked about.
     values = [e.get("value") for e in tracker.latest_message.get("entities", [])
               if e.get("entity") == name and isinstance(e.get("value"), str)]
     return values[0] if values else None
