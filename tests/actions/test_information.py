@@ -20,7 +20,7 @@ from tests.actions.trackers import Message, entity, render, rendered, responses,
 pytestmark = pytest.mark.usefixtures("knowledge_db")
 
 AFTER_ASSESSMENT = {"findings": {"outer_hip": "present", "lying_on_side": "present"},
-                    "likely_conditions": ["gtps", "itbs"], "triage_level": "self_care", "assessed": True}
+                    "likely_conditions": ["gtps", "itbs"], "triage_level": "self_care"}
 
 
 async def said(action: Any, text: str, intent: str, entities: List[Dict[str, Any]] | None = None,

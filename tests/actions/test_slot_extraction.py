@@ -48,7 +48,7 @@ RED_FLAG_MOMENTS: Dict[str, Dict[str, Any]] = {
     "during the follow-up questions": {"loop_name": "followup_form", "requested": "followup_answer",
                                        "slots": {"findings": {"buttock": "present"}, "pending_question": "fever"}},
     "after the assessment": {"slots": {"findings": {"buttock": "present"}, "likely_conditions": ["si_joint_pain"],
-                                       "triage_level": "self_care", "assessed": True}},
+                                       "triage_level": "self_care"}},
 }
 
 
