@@ -44,6 +44,8 @@ INTAKE_READERS: Dict[str, Callable[[str], Any]] = {
 
 
 def latest_intent(tracker: Tracker) -> str | None:
+    # Not rasa-sdk's get_intent_of_latest_message: that reads intent_ranking and skips
+    # nlu_fallback, while IntentGuard may set the intent without re-ranking and a fallback must read as one.
     return (tracker.latest_message.get("intent") or {}).get("name")
 
 
@@ -75,12 +77,11 @@ def typed_intake_answer(tracker: Tracker) -> Tuple[str, Any] | None:
 
 
 def latest_age(tracker: Tracker) -> float | None:
-    for entity in tracker.latest_message.get("entities", []):
-        if entity.get("entity") == "age":
-            try:
-                return float(entity["value"])
-            except (TypeError, ValueError):
-                return None
+    for value in tracker.get_latest_entity_values("age"):  # age has no roles or groups
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            return None
     typed = typed_intake_answer(tracker)
     if typed and typed[0] == "age":
         return float(typed[1])
@@ -89,11 +90,10 @@ def latest_age(tracker: Tracker) -> float | None:
 
 
 def latest_duration_days(tracker: Tracker) -> float | None:
-    for entity in tracker.latest_message.get("entities", []):
-        if entity.get("entity") == "duration":
-            days = parse_duration_days(str(entity.get("value", "")))
-            if days is not None:
-                return days
+    for value in tracker.get_latest_entity_values("duration"):  # duration has no roles or groups
+        days = parse_duration_days(str(value))
+        if days is not None:
+            return days
     typed = typed_intake_answer(tracker)
     if typed and typed[0] == "duration_days":
         return float(typed[1])

@@ -28,7 +28,7 @@ from actions.conversation_state import (
     typed_reply_state,
 )
 from actions.intake import MAX_TRIES
-from actions.knowledge import reasoning_data
+from actions.knowledge_cache import reasoning_data
 from hipguide.reasoning.findings import FindingState
 from hipguide.reasoning.questions import NextQuestion, next_question
 

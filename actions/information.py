@@ -9,8 +9,8 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import knowledge
-from actions.assessment import treatment_message
+from actions import knowledge_cache
+from actions.assessment_reply import treatment_message
 from actions.conversation_state import known_findings, latest_intent
 from hipguide.reasoning.findings import FindingState
 from hipguide.reasoning.triage import TRIAGE_ORDER
@@ -27,6 +27,8 @@ SLOT_EXPLANATIONS = {
 
 
 def _entity(tracker: Tracker, name: str) -> str | None:
+    # Not rasa-sdk's get_latest_entity_values: that keeps only mentions without a role, and a
+    # negated or uncertain treatment or condition ("not ibuprofen?") is still the one asked about.
     values = [e.get("value") for e in tracker.latest_message.get("entities", [])
               if e.get("entity") == name and isinstance(e.get("value"), str)]
     return values[0] if values else None
@@ -60,18 +62,18 @@ class ActionExplainTreatment(Action):
         treatment_id = _entity(tracker, "treatment")
         likely = tracker.get_slot("likely_conditions") or []
         if treatment_id:
-            found = knowledge.treatment(treatment_id)
+            found = knowledge_cache.treatment(treatment_id)
             if found is None:
                 dispatcher.utter_message(response="utter_treatment_unknown")
                 return
             use = None
-            for view in knowledge.conditions(likely[:1]):
+            for view in knowledge_cache.conditions(likely[:1]):
                 use = next((u for u in view.treatments if u.treatment_id == treatment_id), None)
             dispatcher.utter_message(**treatment_message(
                 found.name, use.evidence if use else found.evidence, found.statement,
                 use.note if use else None))
             return
-        top = knowledge.conditions(likely[:1])
+        top = knowledge_cache.conditions(likely[:1])
         if not top:
             dispatcher.utter_message(response="utter_treatment_after_questions" if also_describes(tracker)
                                      else "utter_treatment_unknown")
@@ -92,7 +94,7 @@ class ActionExplainCondition(Action):
         if condition_id is None:
             likely = tracker.get_slot("likely_conditions") or []
             condition_id = likely[0] if likely else None
-        view = knowledge.condition(condition_id) if condition_id else None
+        view = knowledge_cache.condition(condition_id) if condition_id else None
         if view is None and condition_id is None and also_describes(tracker):
             dispatcher.utter_message(response="utter_condition_after_questions")
         elif view is None:
@@ -117,7 +119,7 @@ class ActionExplainQuestion(Action):
                   domain: DomainDict) -> List[EventType]:
         requested = tracker.get_slot("requested_slot")
         pending = tracker.get_slot("pending_question")
-        question = knowledge.reasoning_data().questions.get(pending) if pending else None
+        question = knowledge_cache.reasoning_data().questions.get(pending) if pending else None
         if requested == "followup_answer" and question is not None:
             dispatcher.utter_message(response="utter_why_question", why=question.why)
         else:
@@ -138,8 +140,8 @@ class ActionSummary(Action):
             dispatcher.utter_message(response="utter_summary_unavailable")
             offer_assessment(dispatcher, tracker)
             return []
-        labels = knowledge.reasoning_data().labels
-        names = {c.id: c.name for c in knowledge.conditions(tracker.get_slot("likely_conditions") or [])}
+        labels = knowledge_cache.reasoning_data().labels
+        names = {c.id: c.name for c in knowledge_cache.conditions(tracker.get_slot("likely_conditions") or [])}
         triage = tracker.get_slot("triage_level")
 
         def listed(state: FindingState) -> str:

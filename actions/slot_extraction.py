@@ -16,7 +16,7 @@ from rasa_sdk.forms import ValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.conversation_state import current_findings, latest_duration_days, latest_intent, serialise, typed_text
-from actions.knowledge import reasoning_data
+from actions.knowledge_cache import reasoning_data
 from hipguide.language.proxy import patient_relation
 from hipguide.reasoning.assessment import new_red_flags
 from hipguide.reasoning.triage import most_urgent, screen_red_flags

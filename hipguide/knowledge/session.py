@@ -29,7 +29,8 @@ def database_url(url: str | None = None) -> str:
 
 
 def redact(url: str) -> str:
-    """The URL without its password, for messages and logs."""
+    """A database URL without its password, for messages and logs (the condition database's,
+    and the review tool's tracker store)."""
     return make_url(url).render_as_string(hide_password=True)
 
 

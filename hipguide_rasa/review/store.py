@@ -16,6 +16,7 @@ from sqlalchemy import MetaData, Table, create_engine, func, select
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import NoSuchTableError, OperationalError
 
+from hipguide.knowledge.session import redact
 from hipguide_rasa.log_redaction import conversation_label
 from hipguide_rasa.tracker_store import EVENTS_TABLE, tracker_store_url
 
@@ -44,10 +45,10 @@ class ConversationStore:
         try:
             self._events = Table(EVENTS_TABLE.name, MetaData(), autoload_with=self._engine)
         except NoSuchTableError as error:
-            raise StoreError(f"{_safe(self.url)} has no 'events' table: "
+            raise StoreError(f"{redact(self.url)} has no 'events' table: "
                              "no conversation was ever stored there") from error
         except OperationalError as error:
-            raise StoreError(f"cannot open the tracker store {_safe(self.url)}: {error.orig}") from error
+            raise StoreError(f"cannot open the tracker store {redact(self.url)}: {error.orig}") from error
 
     def sender_ids(self, since: datetime | None = None, until: datetime | None = None) -> List[str]:
         """Conversations with any event in [since, until], most recent first."""
@@ -96,8 +97,3 @@ class ConversationStore:
             conversation = self.conversation(sender_id)
             if conversation is not None:
                 yield conversation
-
-
-def _safe(url: str) -> str:
-    """The URL without its password, for messages."""
-    return make_url(url).render_as_string(hide_password=True)

@@ -67,7 +67,7 @@ class Review:
     fallback: bool
     red_flags: List[str]
     triage_level: str | None
-    assessed: bool
+    assessed: bool  # action_assess ran (the domain's `assessed` slot is never set, so not read)
     lowest_confidence: float | None
     gave_up: bool
     gave_up_reason: str | None
@@ -133,8 +133,6 @@ def review(sender_id: str, events: Sequence[Dict[str, Any]], now: datetime | Non
                 current.slots.append((event.get("name"), event.get("value")))
             if event.get("name") == "red_flags":
                 red_flags = [str(flag) for flag in event.get("value") or []]
-            if event.get("name") == "assessed" and event.get("value"):
-                assessed = True
         elif kind == "active_loop":
             active_form = event.get("name")
         elif kind == "session_started":

@@ -7,7 +7,7 @@ from typing import Iterator
 
 import pytest
 
-from actions import followup, knowledge
+from actions import followup, knowledge_cache
 from hipguide.knowledge.build import build_database
 from hipguide.knowledge.loader import KnowledgeBase
 from hipguide.knowledge.session import get_engine, get_sessionmaker
@@ -19,7 +19,7 @@ def _forget_cached_database() -> None:
         get_engine().dispose()
     get_engine.cache_clear()
     get_sessionmaker.cache_clear()
-    knowledge.reasoning_data.cache_clear()
+    knowledge_cache.reasoning_data.cache_clear()
     followup._next_question.cache_clear()
 
 

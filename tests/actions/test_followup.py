@@ -7,7 +7,7 @@ from typing import Any, Dict, List
 
 import pytest
 
-from actions import knowledge
+from actions import knowledge_cache
 from actions.followup import YES_NO_BUTTONS, ActionAskFollowupAnswer, ActionPlanQuestions, ValidateFollowupForm
 from actions.slot_extraction import ValidateSlotMappings
 from tests.actions.trackers import (
@@ -70,8 +70,8 @@ async def test_questions_are_planned_while_something_is_worth_asking() -> None:
 
 
 async def test_no_questions_are_planned_once_the_cap_is_reached() -> None:
-    cap = knowledge.reasoning_data().policy.max_questions
-    asked = sorted(knowledge.reasoning_data().questions)[:cap]
+    cap = knowledge_cache.reasoning_data().policy.max_questions
+    asked = sorted(knowledge_cache.reasoning_data().questions)[:cap]
     events, _ = await run(ActionPlanQuestions(), tracker("", None, slots={"findings": RUNNER,
                                                                           "asked_questions": asked}))
     assert slot_events(events) == {"questions_needed": False}
@@ -80,7 +80,7 @@ async def test_no_questions_are_planned_once_the_cap_is_reached() -> None:
 async def test_a_question_is_asked_with_its_words_and_yes_no_buttons() -> None:
     slots, messages = await ask(findings=RUNNER)
     pending = slots["pending_question"]
-    question = knowledge.reasoning_data().questions[pending]
+    question = knowledge_cache.reasoning_data().questions[pending]
     assert [render(m) for m in messages] == [question.question]
     assert messages[0]["buttons"] == YES_NO_BUTTONS
     assert [b["payload"] for b in YES_NO_BUTTONS] == ["/affirm", "/deny", "/unsure"]
@@ -93,7 +93,7 @@ async def test_the_open_question_is_asked_again_after_a_side_question() -> None:
     again, messages = await ask(findings=RUNNER, **first)
     assert again["pending_question"] == first["pending_question"]
     assert again["asked_questions"] == first["asked_questions"]  # counted once
-    assert messages[0]["question"] == knowledge.reasoning_data().questions[first["pending_question"]].question
+    assert messages[0]["question"] == knowledge_cache.reasoning_data().questions[first["pending_question"]].question
 
 
 async def test_nothing_is_asked_twice_nor_what_is_already_known() -> None:
@@ -102,19 +102,19 @@ async def test_nothing_is_asked_twice_nor_what_is_already_known() -> None:
     assert asked, "a runner with groin pain is asked something"
     assert len(asked) == len(set(asked))
     assert not set(asked) & set(findings)
-    assert len(asked) <= knowledge.reasoning_data().policy.max_questions
+    assert len(asked) <= knowledge_cache.reasoning_data().policy.max_questions
 
 
 @pytest.mark.parametrize("answer", ["affirm", "unsure"])
 async def test_the_questions_end_whatever_the_answers(answer: str) -> None:
     asked = await questions_for({"outer_hip": "present", "lying_on_side": "present"}, answer)
-    assert len(asked) == len(set(asked)) <= knowledge.reasoning_data().policy.max_questions
+    assert len(asked) == len(set(asked)) <= knowledge_cache.reasoning_data().policy.max_questions
 
 
 # ---- red-flag screening first ----------------------------------------------------------------
 
 def clause_findings(flag: str) -> set[str]:
-    rule = next(r for r in knowledge.reasoning_data().rules if r.id == flag)
+    rule = next(r for r in knowledge_cache.reasoning_data().rules if r.id == flag)
     return {f for clause in rule.clauses for f in clause}
 
 
@@ -127,13 +127,13 @@ async def test_back_pain_brings_the_cauda_equina_questions_first() -> None:
 
 async def test_a_runner_with_groin_pain_is_asked_about_hopping_and_night_pain() -> None:
     asked = await questions_for(RUNNER)
-    screening = knowledge.reasoning_data().policy.max_screening
+    screening = knowledge_cache.reasoning_data().policy.max_screening
     assert {"hopping", "night_pain"} <= set(asked[:screening])
 
 
 async def test_after_an_operation_the_calf_is_asked_about() -> None:
     asked = await questions_for({"groin": "present", "surgery": "present"})
-    assert "calf_swelling" in asked[:knowledge.reasoning_data().policy.max_screening]
+    assert "calf_swelling" in asked[:knowledge_cache.reasoning_data().policy.max_screening]
 
 
 async def test_a_yes_to_a_screening_question_raises_the_red_flag_during_the_questions() -> None:
@@ -220,8 +220,8 @@ async def test_a_restart_request_is_not_reprimanded() -> None:
 
 
 async def test_the_questions_stop_at_the_cap() -> None:
-    cap = knowledge.reasoning_data().policy.max_questions
-    asked = ["night_pain", *(q for q in sorted(knowledge.reasoning_data().questions) if q != "night_pain")][:cap]
+    cap = knowledge_cache.reasoning_data().policy.max_questions
+    asked = ["night_pain", *(q for q in sorted(knowledge_cache.reasoning_data().questions) if q != "night_pain")][:cap]
     slots, _ = await validate("/deny", "deny", candidates={"followup_answer": "no"},
                               slots={"asked_questions": asked})
     assert slots["requested_slot"] is None  # the form ends; the assessment follows

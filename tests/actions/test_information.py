@@ -7,7 +7,7 @@ from typing import Any, Dict, List
 
 import pytest
 
-from actions import knowledge
+from actions import knowledge_cache
 from actions.information import (
     SLOT_EXPLANATIONS,
     ActionExplainCondition,
@@ -20,7 +20,7 @@ from tests.actions.trackers import Message, entity, render, rendered, responses,
 pytestmark = pytest.mark.usefixtures("knowledge_db")
 
 AFTER_ASSESSMENT = {"findings": {"outer_hip": "present", "lying_on_side": "present"},
-                    "likely_conditions": ["gtps", "itbs"], "triage_level": "self_care", "assessed": True}
+                    "likely_conditions": ["gtps", "itbs"], "triage_level": "self_care"}
 
 
 async def said(action: Any, text: str, intent: str, entities: List[Dict[str, Any]] | None = None,
@@ -36,14 +36,14 @@ async def said(action: Any, text: str, intent: str, entities: List[Dict[str, Any
 async def test_a_named_treatment_gets_its_evidence_and_an_offer_to_go_through_the_pain() -> None:
     messages = await said(ActionExplainTreatment(), "does glucosamine help?", "ask_treatment",
                           [entity("treatment", "glucosamine")])
-    found = knowledge.treatment("glucosamine")
+    found = knowledge_cache.treatment("glucosamine")
     assert found is not None
     assert responses(messages) == ["utter_treatment_evidence", "utter_offer_assessment"]
     assert messages[0]["evidence"] == found.evidence and messages[0]["statement"] == found.statement
 
 
 async def test_after_the_assessment_a_treatment_is_judged_for_the_likely_cause() -> None:
-    top = knowledge.conditions(["gtps"])[0]
+    top = knowledge_cache.conditions(["gtps"])[0]
     use = next(u for u in top.treatments if u.note)
     messages = await said(ActionExplainTreatment(), f"what about {use.name}?", "ask_treatment",
                           [entity("treatment", use.treatment_id)], slots=AFTER_ASSESSMENT)
@@ -61,7 +61,7 @@ async def test_an_unknown_treatment_is_said_to_be_unknown() -> None:
 async def test_what_helps_without_a_name_is_what_helps_the_likely_cause() -> None:
     messages = await said(ActionExplainTreatment(), "what can I do about it?", "ask_treatment",
                           slots=AFTER_ASSESSMENT)
-    top = knowledge.conditions(["gtps"])[0]
+    top = knowledge_cache.conditions(["gtps"])[0]
     assert messages[0]["response"] == "utter_what_helps_intro" and messages[0]["name"] == top.name
     treatments = [m for m in messages if m["response"] == "utter_treatment_evidence"]
     assert [m["name"] for m in treatments] == [u.name for u in top.treatments]
@@ -88,7 +88,7 @@ async def test_no_offer_in_the_middle_of_the_questions() -> None:
 async def test_a_condition_is_explained_with_when_to_get_help() -> None:
     messages = await said(ActionExplainCondition(), "what is a labral tear?", "ask_condition_info",
                           [entity("condition", "labral_tear")])
-    view = knowledge.condition("labral_tear")
+    view = knowledge_cache.condition("labral_tear")
     assert view is not None
     assert responses(messages) == ["utter_condition_info", "utter_offer_assessment"]
     assert view.when_to_seek_care in render(messages[0])
@@ -104,7 +104,7 @@ async def test_a_belief_is_answered_as_a_belief_not_as_a_diagnosis() -> None:
 async def test_what_is_it_after_the_assessment_explains_the_likely_cause() -> None:
     messages = await said(ActionExplainCondition(), "what is that?", "ask_condition_info", slots=AFTER_ASSESSMENT)
     assert messages[0]["response"] == "utter_condition_info"
-    assert messages[0]["name"] == knowledge.conditions(["gtps"])[0].name
+    assert messages[0]["name"] == knowledge_cache.conditions(["gtps"])[0].name
 
 
 @pytest.mark.parametrize(("intent", "expected"), [("ask_condition_info", "utter_condition_unknown"),
@@ -131,7 +131,7 @@ async def test_why_an_intake_question_is_asked(requested: str) -> None:
 
 
 async def test_why_a_follow_up_question_is_asked() -> None:
-    question = knowledge.reasoning_data().questions["hopping"]
+    question = knowledge_cache.reasoning_data().questions["hopping"]
     messages = await said(ActionExplainQuestion(), "why do you ask?", "why_asking", loop_name="followup_form",
                           requested="followup_answer", slots={"pending_question": "hopping"})
     assert [render(m) for m in messages] == [f"Why I ask: {question.why}"]
@@ -145,7 +145,7 @@ async def test_why_with_no_question_open_gets_the_disclaimer() -> None:
 # ---- summary for a clinician ---------------------------------------------------------------------
 
 async def test_the_summary_lists_reported_denied_and_unsure_in_the_data_s_words() -> None:
-    labels = knowledge.reasoning_data().labels
+    labels = knowledge_cache.reasoning_data().labels
     slots = {**AFTER_ASSESSMENT, "findings": {"groin": "present", "running": "present", "fever": "absent",
                                               "night_pain": "unknown", "<script>": "present"},
              "triage_level": "urgent"}
@@ -155,7 +155,7 @@ async def test_the_summary_lists_reported_denied_and_unsure_in_the_data_s_words(
     assert summary["present"] == f"{labels['groin']}; {labels['running']}"
     assert summary["absent"] == labels["fever"] and summary["unknown"] == labels["night_pain"]
     assert "<script>" not in render(summary)  # a made-up value never comes back
-    assert summary["likely"] == "; ".join(v.name for v in knowledge.conditions(["gtps", "itbs"]))
+    assert summary["likely"] == "; ".join(v.name for v in knowledge_cache.conditions(["gtps", "itbs"]))
     assert summary["triage"] == "urgent"
 
 

@@ -28,7 +28,7 @@ async def test_with_nothing_to_lose_it_starts_again_at_once() -> None:
 
 @pytest.mark.parametrize("context", [
     MID_INTAKE,
-    {"slots": {"findings": {"outer_hip": "present"}, "likely_conditions": ["gtps"], "assessed": True}},
+    {"slots": {"findings": {"outer_hip": "present"}, "likely_conditions": ["gtps"]}},
     {"loop_name": "followup_form", "requested": "followup_answer", "slots": {"findings": {"groin": "present"}}},
     {"loop_name": "intake_form", "requested": "pain_location"},  # a form open, nothing said yet
 ], ids=["mid-intake", "after the assessment", "follow-up questions", "form just opened"])

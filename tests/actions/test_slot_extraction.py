@@ -7,7 +7,7 @@ from typing import Any, Dict, List
 
 import pytest
 
-from actions import knowledge
+from actions import knowledge_cache
 from actions.slot_extraction import ValidateSlotMappings
 from hipguide.reasoning.triage import urgency
 from tests.actions.trackers import (
@@ -35,7 +35,7 @@ async def extract(*args: Any, **kwargs: Any) -> tuple[Dict[str, Any], List[Messa
 
 
 def announced(messages: List[Message], flag: str) -> bool:
-    advice = knowledge.reasoning_data().advice[flag]
+    advice = knowledge_cache.reasoning_data().advice[flag]
     return any(m["response"] == "utter_red_flag" and advice in render(m) for m in messages)
 
 
@@ -48,7 +48,7 @@ RED_FLAG_MOMENTS: Dict[str, Dict[str, Any]] = {
     "during the follow-up questions": {"loop_name": "followup_form", "requested": "followup_answer",
                                        "slots": {"findings": {"buttock": "present"}, "pending_question": "fever"}},
     "after the assessment": {"slots": {"findings": {"buttock": "present"}, "likely_conditions": ["si_joint_pain"],
-                                       "triage_level": "self_care", "assessed": True}},
+                                       "triage_level": "self_care"}},
 }
 
 

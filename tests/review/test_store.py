@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
 import yaml
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
@@ -14,7 +15,7 @@ from sqlalchemy.engine import make_url
 
 from hipguide_rasa.review.__main__ import main
 from hipguide_rasa.review.export import conversation_label
-from hipguide_rasa.review.store import ConversationStore
+from hipguide_rasa.review.store import ConversationStore, StoreError
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -72,3 +73,9 @@ async def test_list_show_and_export_on_each_database(database_url: str, capsys, 
 def test_an_unreachable_database_is_a_clear_error(capsys) -> None:  # type: ignore[no-untyped-def]
     assert main(["--db", "postgresql://nobody@127.0.0.1:1/none", "list"]) == 1
     assert "cannot open the tracker store postgresql://nobody@127.0.0.1:1/none" in capsys.readouterr().err
+
+
+def test_a_store_that_cannot_be_opened_is_named_without_its_password() -> None:
+    with pytest.raises(StoreError) as raised:  # nothing listens on port 1: refused at once
+        ConversationStore("postgresql://hipguide:s3cret@127.0.0.1:1/tracker")
+    assert "s3cret" not in str(raised.value) and "hipguide:***@127.0.0.1:1" in str(raised.value)

@@ -78,7 +78,7 @@ def test_giving_up_by_silence_mid_form_by_leaving_and_not_after_an_assessment() 
     left = review("l", [*start(), *intake_question(T0 + 1), user("bye", "goodbye", 0.99, T0 + 9)], now=now)
     assert left.gave_up and "goodbye" in (left.gave_up_reason or "")
     done = review("d", [*start(), *intake_question(T0 + 1), action("action_assess", T0 + 20),
-                        slot("assessed", True, T0 + 20), user("bye", "goodbye", 0.99, T0 + 30)], now=now)
+                        user("bye", "goodbye", 0.99, T0 + 30)], now=now)
     assert done.assessed and not done.gave_up
 
 

@@ -9,7 +9,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import knowledge
+from actions import knowledge_cache
 from actions.conversation_state import known_findings
 from hipguide.knowledge.repository import ConditionView
 from hipguide.reasoning.assessment import Assessment, assess
@@ -23,11 +23,11 @@ class ActionAssess(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> List[EventType]:
-        data = knowledge.reasoning_data()
+        data = knowledge_cache.reasoning_data()
         result = assess(data.model, data.rules, known_findings(tracker), data.labels, data.absent_labels,
                         raised_level=tracker.get_slot("triage_level"),
                         announced=tracker.get_slot("red_flags") or [])
-        views = {c.id: c for c in knowledge.conditions(result.likely_ids)}
+        views = {c.id: c for c in knowledge_cache.conditions(result.likely_ids)}
         self._say_causes(dispatcher, result, views)
         dispatcher.utter_message(response=f"utter_triage_{result.triage_level}")
         top = views.get(result.likely_ids[0]) if result.likely_ids else None

@@ -7,8 +7,8 @@ from typing import Any, Dict, List
 
 import pytest
 
-from actions import knowledge
-from actions.assessment import MAX_TREATMENTS, ActionAssess
+from actions import knowledge_cache
+from actions.assessment_reply import MAX_TREATMENTS, ActionAssess
 from hipguide.reasoning.triage import urgency
 from tests.actions.trackers import Message, rendered, responses, run, slot_events, tracker
 
@@ -33,7 +33,7 @@ async def test_a_self_care_case_gets_the_causes_the_triage_and_what_helps() -> N
 
     # the causes named are the likely_conditions slot, in order, with their names from the database
     named = [m for m in messages if m["response"] == "utter_likely_condition"]
-    views = knowledge.conditions(slots["likely_conditions"])
+    views = knowledge_cache.conditions(slots["likely_conditions"])
     assert [m["name"] for m in named] == [v.name for v in views]
     assert [m["rank"] for m in named] == list(range(1, len(named) + 1))
     assert views[0].kind != "belief"
@@ -53,7 +53,7 @@ async def test_a_self_care_case_gets_the_causes_the_triage_and_what_helps() -> N
 
 async def test_the_reasons_say_what_fits_and_what_argues_against() -> None:
     _, messages = await assess(findings={"outer_hip": "present", "lying_on_side": "absent", **ADULT})
-    labels = knowledge.reasoning_data().labels
+    labels = knowledge_cache.reasoning_data().labels
     reasons_for = " ".join(m["reasons"] for m in messages if m["response"] == "utter_condition_reasons_for")
     reasons_against = " ".join(m["reasons"] for m in messages
                                if m["response"] == "utter_condition_reasons_against")
@@ -101,7 +101,7 @@ async def test_the_cause_a_red_flag_points_to_is_named_first(flag: str) -> None:
                 "RF9": {"running": "present", "hopping": "present", "groin": "present"},
                 "RF17": {"fall": "present", "age_65_plus": "present", "outer_hip": "present"}}[flag]
     slots, _ = await assess(findings=findings)
-    rule = next(r for r in knowledge.reasoning_data().rules if r.id == flag)
+    rule = next(r for r in knowledge_cache.reasoning_data().rules if r.id == flag)
     assert slots["likely_conditions"][0] in rule.conditions
 
 
@@ -136,7 +136,7 @@ async def test_a_routine_cause_is_not_waved_through_as_self_care() -> None:
                 "duration_over_6_weeks": "present", "duration_over_3_months": "present", "age_under_16": "absent",
                 "age_under_45": "absent", "age_45_plus": "present", "age_65_plus": "absent"}
     slots, messages = await assess(findings=findings)
-    top = knowledge.conditions(slots["likely_conditions"][:1])[0]
+    top = knowledge_cache.conditions(slots["likely_conditions"][:1])[0]
     assert top.default_triage != "self_care"
     assert urgency(slots["triage_level"]) >= urgency(top.default_triage)
     assert f"utter_triage_{slots['triage_level']}" in responses(messages)
