@@ -8,7 +8,6 @@ with a role; ages and durations are found by :mod:`hipguide.reasoning.findings`.
 from __future__ import annotations
 
 import re
-
 from typing import Any, Dict, List, Tuple
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -25,6 +24,7 @@ from spacy.tokens import Doc
 from hipguide.language.build_spacy import DESCRIBED_KEY, PLACES_KEY, SIDE_WORDS, SPANS_KEY
 from hipguide.language.fuzzy import Speller
 from hipguide.language.negation import Assertion, Mention, role_for
+from hipguide.language.questions import looks_like_a_question
 from hipguide.language.senses import not_a_finding, treatment_rather_than_finding
 from hipguide.reasoning.findings import find_age, find_duration, find_severity
 
@@ -77,7 +77,10 @@ class FindingEntityExtractor(GraphComponent, EntityExtractorMixin):
         tokens = [t.text for t in doc]
         ents = [e for e in doc.ents if not not_a_finding(tokens, e.start, e.end)]
         ents += self._described(ents, list(doc.spans.get(DESCRIBED_KEY, [])))
-        chosen = self._resolve(ents, list(doc.spans.get(SPANS_KEY, [])), intent, tokens)
+        # a name is preferred only when something is asked: "yoga stretches make it worse",
+        # even if the classifier took it for a treatment question, tells what brings it on
+        asking = intent if looks_like_a_question(text) else None
+        chosen = self._resolve(ents, list(doc.spans.get(SPANS_KEY, [])), asking, tokens)
         mentions = [Mention(e.start, e.end) for e in chosen]
         entities: List[Dict[str, Any]] = []
         roles: Dict[Tuple[int, int], str | None] = {}

@@ -137,6 +137,16 @@ class IntentGuard(GraphComponent):
     @staticmethod
     def _guard(message: Message) -> None:
         intent = message.get(INTENT) or {}
+        text = message.get(TEXT) or ""
+        if intent.get("name") == "ask_treatment" and not looks_like_a_question(text) \
+                and not asks_for_help(text) and _states_findings(message.get(ENTITIES) or []):
+            # "yoga stretches make it worse" asks nothing: what it tells is a finding
+            message.set(INTENT, {**intent, "name": "describe_symptoms"}, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [{**intent, "name": "describe_symptoms"},
+                                             *(r for r in message.get(INTENT_RANKING_KEY) or []
+                                               if r.get("name") not in ("describe_symptoms", "ask_treatment"))],
+                        add_to_output=True)
+            return
         looks_right = GUARDED.get(intent.get("name") or "")
         if looks_right is None or looks_right(message):
             return

@@ -286,3 +286,20 @@ def test_the_threshold_is_configurable() -> None:
     assert message.get("intent")["name"] == "greet"
     IntentGuard({"unsure_below": 0.6}).process([message])
     assert message.get("intent")["name"] == "ask_treatment"
+
+
+YOGA = {"entity": "activity", "value": "yoga", "start": 0, "end": 4}
+
+
+@pytest.mark.parametrize("text,entities,expected", [
+    ("yoga stretches make it worse", [YOGA], "describe_symptoms"),  # tells, asks nothing
+    ("ice or heat", [], "ask_treatment"),  # nothing told: still the question
+    ("is yoga any good for me?", [{**YOGA, "entity": "treatment", "start": 3, "end": 7}], "ask_treatment"),
+    ("yoga makes my hip worse, any advice?", [YOGA], "describe_symptoms+ask_treatment"),  # both
+])
+def test_a_treatment_question_must_ask_something(text: str, entities: List[Dict[str, Any]], expected: str) -> None:
+    message = _message(text, "ask_treatment", ["ask_treatment", "describe_symptoms"], entities)
+    IntentGuard().process([message])
+    assert message.get("intent")["name"] == expected
+    names = [r["name"] for r in message.get("intent_ranking")]
+    assert names[0] == expected and len(names) == len(set(names))
