@@ -177,7 +177,9 @@ class Servers:
             token = environment.get("HIPGUIDE_API_TOKEN")
             if not token:
                 raise StartupError("HIPGUIDE_ENABLE_API=1 needs HIPGUIDE_API_TOKEN (the API is never open)")
-            args += ["--enable-api", "--auth-token", token]
+            # one argument, so a token that starts with "-" (token_urlsafe makes one in 64) is
+            # not read as an option
+            args += ["--enable-api", f"--auth-token={token}"]
         return args
 
     def start(self, timeout: float = 240.0, wait: bool = True) -> Servers:
